@@ -78,7 +78,7 @@ public sealed class CryptoAlgorithm
         IvLength = ivLength;
         BlockSize = blockSize;
         EspPadAlignment = espPadAlignment;
-        IcvLengths = icvLengths;
+        IcvLengths = Array.AsReadOnly(icvLengths);
         Reference = reference;
     }
 

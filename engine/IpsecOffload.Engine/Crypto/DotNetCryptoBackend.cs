@@ -6,7 +6,8 @@ namespace IpsecOffload.Engine.Crypto;
 /// The fast path: <c>System.Security.Cryptography</c> (OpenSSL on Linux). After a transform is created,
 /// its per-packet calls allocate no managed memory once its scratch buffers have grown to the largest
 /// packet (CBC chains blocks over one ECB transform created per SA; GCM and HMAC call <see cref="AesGcm"/>
-/// and <see cref="IncrementalHash"/> directly).
+/// and <see cref="IncrementalHash"/> directly). The one exception is a failed 12/16-byte GCM verification,
+/// where <see cref="AesGcm"/> throws internally (the transform catches it and returns false).
 /// </summary>
 /// <remarks>
 /// Key copies: every array this backend fills with key bytes is cleared right after the .NET object is
