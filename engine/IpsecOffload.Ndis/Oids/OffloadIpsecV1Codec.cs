@@ -361,7 +361,7 @@ public static class OffloadIpsecV1Codec
                 $"Flags 0x{flags:X4} has undefined bits 0x{flags & ~DefinedFlags:X4} (defined: OFFLOAD_INBOUND_SA 0x0001, OFFLOAD_OUTBOUND_SA 0x0002)");
         }
 
-        short numSas = (short)NativeFields.ReadUShort(buffer, NumSasOffset);
+        short numSas = System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(buffer[NumSasOffset..]); // SHORT
         if (numSas is < 1 or > MaxSas)
         {
             return NativeFields.InvalidData($"{name}.NumSAs",
