@@ -11,7 +11,7 @@ namespace IpsecOffload.Ndis.Tests.Oids;
 public class ChainAndHandleTests
 {
     private static IpsecV2AddSa Element(int keyLength, byte fill) => new(
-        IpsecV2AddSaFlags.None, IpsecV2Endpoints.IPv4(0x0100_A8C0, 0x0200_A8C0), 0, IpsecV2UdpEspEncapsulation.None,
+        IpsecV2AddSaFlags.None, IpsecV2Endpoints.IPv4(0xC0A8_0001, 0xC0A8_0002), 0, IpsecV2UdpEspEncapsulation.None,
         new IpsecV2SecurityAssociation[]
         {
             new(IpsecV2SaFlags.None, IpsecV2Operation.Esp, 0x1000u + fill, default,

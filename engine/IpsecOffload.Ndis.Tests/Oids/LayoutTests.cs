@@ -6,8 +6,9 @@ namespace IpsecOffload.Ndis.Tests.Oids;
 /// <summary>
 /// Pins every structure size and member offset, x64 and x86, to the spec digest's numbers (§3.2,
 /// §4.2, §5.5): a distinctive value written into one typed member must change exactly the bytes at
-/// the digest's offset, little-endian, and nothing else. Offsets here are literals from the digest,
-/// never the codec's constants.
+/// the digest's offset, and nothing else: little-endian, except the AMB-19 network-order members (SPIs,
+/// IPv4 addresses and masks, v1 ports), which must appear big-endian (0xA1B2C3D4 → a1 b2 c3 d4).
+/// Offsets here are literals from the digest, never the codec's constants.
 /// </summary>
 public class LayoutTests
 {
@@ -85,15 +86,15 @@ public class LayoutTests
         // The members both ADD structures share, at the same offsets on both ABIs.
         var common = new (string Name, int Offset, byte[] Expected, Func<OffloadSaFilter, OffloadSaFlags, (OffloadSaFilter, OffloadSaFlags)> Set)[]
         {
-            ("SrcAddr", 0, Distinct.U32Bytes, (f, g) => (f with { SrcAddr = Distinct.U32 }, g)),
-            ("SrcMask", 4, Distinct.U32Bytes, (f, g) => (f with { SrcMask = Distinct.U32 }, g)),
-            ("DestAddr", 8, Distinct.U32Bytes, (f, g) => (f with { DestAddr = Distinct.U32 }, g)),
-            ("DestMask", 12, Distinct.U32Bytes, (f, g) => (f with { DestMask = Distinct.U32 }, g)),
+            ("SrcAddr", 0, Distinct.U32NetworkBytes, (f, g) => (f with { SrcAddr = Distinct.U32 }, g)),
+            ("SrcMask", 4, Distinct.U32NetworkBytes, (f, g) => (f with { SrcMask = Distinct.U32 }, g)),
+            ("DestAddr", 8, Distinct.U32NetworkBytes, (f, g) => (f with { DestAddr = Distinct.U32 }, g)),
+            ("DestMask", 12, Distinct.U32NetworkBytes, (f, g) => (f with { DestMask = Distinct.U32 }, g)),
             ("Protocol", 16, Distinct.U32Bytes, (f, g) => (f with { Protocol = Distinct.U32 }, g)),
-            ("SrcPort", 20, Distinct.U16Bytes, (f, g) => (f with { SrcPort = Distinct.U16 }, g)),
-            ("DestPort", 22, Distinct.U16Bytes, (f, g) => (f with { DestPort = Distinct.U16 }, g)),
-            ("SrcTunnelAddr", 24, Distinct.U32Bytes, (f, g) => (f with { SrcTunnelAddr = Distinct.U32 }, g)),
-            ("DestTunnelAddr", 28, Distinct.U32Bytes, (f, g) => (f with { DestTunnelAddr = Distinct.U32 }, g)),
+            ("SrcPort", 20, Distinct.U16NetworkBytes, (f, g) => (f with { SrcPort = Distinct.U16 }, g)),
+            ("DestPort", 22, Distinct.U16NetworkBytes, (f, g) => (f with { DestPort = Distinct.U16 }, g)),
+            ("SrcTunnelAddr", 24, Distinct.U32NetworkBytes, (f, g) => (f with { SrcTunnelAddr = Distinct.U32 }, g)),
+            ("DestTunnelAddr", 28, Distinct.U32NetworkBytes, (f, g) => (f with { DestTunnelAddr = Distinct.U32 }, g)),
             ("Flags", 32, Distinct.U16Bytes, (f, g) => (f, (OffloadSaFlags)Distinct.U16)),
         };
         foreach (var (name, offset, expected, set) in common)
@@ -117,7 +118,7 @@ public class LayoutTests
         var saFields = new (string Name, int Offset, Func<OffloadSecurityAssociation, OffloadSecurityAssociation> Set)[]
         {
             ("Operation", 0, s => s with { Operation = (OffloadOperation)Distinct.U32 }),
-            ("SPI", 4, s => s with { Spi = Distinct.U32 }),
+            ("SPI", 4, s => s with { Spi = Distinct.U32 }), // network byte order (AMB-19)
             ("IntegrityAlgo.algoIdentifier", 8, s => s with { IntegrityAlgo = s.IntegrityAlgo with { AlgoIdentifier = Distinct.U32 } }),
             ("IntegrityAlgo.algoKeylen", 12, s => s with { IntegrityAlgo = s.IntegrityAlgo with { AlgoKeylen = Distinct.U32 } }),
             ("IntegrityAlgo.algoRounds", 16, s => s with { IntegrityAlgo = s.IntegrityAlgo with { AlgoRounds = Distinct.U32 } }),
@@ -133,12 +134,13 @@ public class LayoutTests
             int slot = k;
             foreach (var (name, inner, set) in saFields)
             {
-                yield return new($"{a} OFFLOAD_IPSEC_ADD_SA.SecAssoc[{slot}].{name}", 36 + 44 * slot + inner, Distinct.U32Bytes,
+                byte[] expected = name == "SPI" ? Distinct.U32NetworkBytes : Distinct.U32Bytes;
+                yield return new($"{a} OFFLOAD_IPSEC_ADD_SA.SecAssoc[{slot}].{name}", 36 + 44 * slot + inner, expected,
                     () => EncAdd(add), () => EncAdd(add with { SecAssoc = add.SecAssoc.SetItem(slot, set(add.SecAssoc[slot])) }));
             }
         }
 
-        yield return new($"{a} OFFLOAD_IPSEC_ADD_UDPESP_SA.SecAssoc[2].SPI", 36 + 88 + 4, Distinct.U32Bytes,
+        yield return new($"{a} OFFLOAD_IPSEC_ADD_UDPESP_SA.SecAssoc[2].SPI", 36 + 88 + 4, Distinct.U32NetworkBytes,
             () => EncUdp(udp), () => EncUdp(udp with { SecAssoc = udp.SecAssoc.SetItem(2, default(OffloadSecurityAssociation) with { Spi = Distinct.U32 }) }));
 
         ulong h = Distinct.Handle(abi);
@@ -148,7 +150,7 @@ public class LayoutTests
         yield return new($"{a} OFFLOAD_IPSEC_ADD_UDPESP_SA.OffloadHandle", 168, hb, () => EncUdp(udp), () => EncUdp(udp with { OffloadHandle = h }));
         yield return new($"{a} OFFLOAD_IPSEC_ADD_UDPESP_SA.EncapTypeEntry.UdpEncapType", x64 ? 176 : 172, Distinct.U32Bytes,
             () => EncUdp(udp), () => EncUdp(udp with { EncapTypeEntry = new((UdpEncapType)Distinct.U32, 0) }));
-        yield return new($"{a} OFFLOAD_IPSEC_ADD_UDPESP_SA.EncapTypeEntry.DstEncapPort", x64 ? 180 : 176, Distinct.U16Bytes,
+        yield return new($"{a} OFFLOAD_IPSEC_ADD_UDPESP_SA.EncapTypeEntry.DstEncapPort", x64 ? 180 : 176, Distinct.U16NetworkBytes,
             () => EncUdp(udp), () => EncUdp(udp with { EncapTypeEntry = new(0, Distinct.U16) }));
         yield return new($"{a} OFFLOAD_IPSEC_ADD_UDPESP_SA.EncapTypeEntryOffldHandle", x64 ? 184 : 180, hb,
             () => EncUdp(udp), () => EncUdp(udp with { EncapTypeEntryOffldHandle = h }));
@@ -210,7 +212,7 @@ public class LayoutTests
     [
         ("Flags", 0, s => s with { Flags = (IpsecV2SaFlags)Distinct.U32 }),
         ("Operation", 4, s => s with { Operation = (IpsecV2Operation)Distinct.U32 }),
-        ("Spi", 8, s => s with { Spi = Distinct.U32 }),
+        ("Spi", 8, s => s with { Spi = Distinct.U32 }), // network byte order (AMB-19)
         ("AuthenticationAlgorithm.Identifier", 12, s => s with { AuthenticationAlgorithm = s.AuthenticationAlgorithm with { Identifier = Distinct.U32 } }),
         ("AuthenticationAlgorithm.KeyLength", 16, s => s with { AuthenticationAlgorithm = s.AuthenticationAlgorithm with { KeyLength = Distinct.U32 } }),
         ("AuthenticationAlgorithm.KeyOffsetBytes", 20, s => s with { AuthenticationAlgorithm = s.AuthenticationAlgorithm with { KeyOffsetBytes = Distinct.U32 } }),
@@ -235,8 +237,8 @@ public class LayoutTests
         yield return new($"{n}.NumExtHdrs", x64 ? 16 : 8, [0x02, 0, 0, 0],
             () => Enc(b with { SecAssoc = new IpsecV2SecurityAssociation[] { default } }), () => Enc(b));
         yield return new($"{n}.Flags", x64 ? 20 : 12, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Flags = (IpsecV2AddSaFlags)Distinct.U32 }));
-        yield return new($"{n}.IPv4Endpoints.SrcAddr", x64 ? 24 : 16, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(Distinct.U32, 0) }));
-        yield return new($"{n}.IPv4Endpoints.DestAddr", x64 ? 28 : 20, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(0, Distinct.U32) }));
+        yield return new($"{n}.IPv4Endpoints.SrcAddr", x64 ? 24 : 16, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(Distinct.U32, 0) }));
+        yield return new($"{n}.IPv4Endpoints.DestAddr", x64 ? 28 : 20, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(0, Distinct.U32) }));
         yield return new($"{n}.IPv6Endpoints.SrcAddr", x64 ? 24 : 16, Distinct.Address16(),
             () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv6(Distinct.Address16(), new byte[16]) }));
         yield return new($"{n}.IPv6Endpoints.DestAddr", x64 ? 40 : 32, Distinct.Address16(),
@@ -249,7 +251,8 @@ public class LayoutTests
             int slot = k;
             foreach (var (name, inner, set) in V2SaFields)
             {
-                yield return new($"{n}.SecAssoc[{slot}].{name}", secAssoc + 48 * slot + inner, Distinct.U32Bytes,
+                byte[] expected = name == "Spi" ? Distinct.U32NetworkBytes : Distinct.U32Bytes;
+                yield return new($"{n}.SecAssoc[{slot}].{name}", secAssoc + 48 * slot + inner, expected,
                     () => Enc(b), () => Enc(b with { SecAssoc = b.SecAssoc.SetItem(slot, set(b.SecAssoc[slot])) }));
             }
         }
@@ -266,8 +269,8 @@ public class LayoutTests
         yield return new($"{n}.NumExtHdrs", 4, [0x02, 0, 0, 0],
             () => Enc(b with { SecAssoc = new IpsecV2SecurityAssociation[] { default } }), () => Enc(b));
         yield return new($"{n}.Flags", 8, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Flags = (IpsecV2AddSaFlags)Distinct.U32 }));
-        yield return new($"{n}.IPv4Endpoints.SrcAddr", 12, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(Distinct.U32, 0) }));
-        yield return new($"{n}.IPv4Endpoints.DestAddr", 16, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(0, Distinct.U32) }));
+        yield return new($"{n}.IPv4Endpoints.SrcAddr", 12, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(Distinct.U32, 0) }));
+        yield return new($"{n}.IPv4Endpoints.DestAddr", 16, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(0, Distinct.U32) }));
         yield return new($"{n}.IPv6Endpoints.SrcAddr", 12, Distinct.Address16(),
             () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv6(Distinct.Address16(), new byte[16]) }));
         yield return new($"{n}.IPv6Endpoints.DestAddr", 28, Distinct.Address16(),
@@ -280,7 +283,8 @@ public class LayoutTests
             int slot = k;
             foreach (var (name, inner, set) in V2SaFields)
             {
-                yield return new($"{n}.SecAssoc[{slot}].{name}", secAssoc + 48 * slot + inner, Distinct.U32Bytes,
+                byte[] expected = name == "Spi" ? Distinct.U32NetworkBytes : Distinct.U32Bytes;
+                yield return new($"{n}.SecAssoc[{slot}].{name}", secAssoc + 48 * slot + inner, expected,
                     () => Enc(b), () => Enc(b with { SecAssoc = b.SecAssoc.SetItem(slot, set(b.SecAssoc[slot])) }));
             }
         }
@@ -302,7 +306,7 @@ public class LayoutTests
         byte[] EncU(IpsecV2UpdateSa s) => IpsecV2Codec.EncodeUpdateSa(s, abi);
         yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.OffloadHandle", x64 ? 8 : 4, hb, () => EncU(u), () => EncU(u with { OffloadHandle = h }));
         yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.Operation", x64 ? 16 : 8, Distinct.U32Bytes, () => EncU(u), () => EncU(u with { Operation = (IpsecV2Operation)Distinct.U32 }));
-        yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.Spi", x64 ? 20 : 12, Distinct.U32Bytes, () => EncU(u), () => EncU(u with { Spi = Distinct.U32 }));
+        yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.Spi", x64 ? 20 : 12, Distinct.U32NetworkBytes, () => EncU(u), () => EncU(u with { Spi = Distinct.U32 }));
         yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.SequenceNumberHighOrder", x64 ? 24 : 16, Distinct.U32Bytes, () => EncU(u), () => EncU(u with { SequenceNumberHighOrder = Distinct.U32 }));
     }
 

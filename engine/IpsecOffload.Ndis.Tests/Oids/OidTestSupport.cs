@@ -53,6 +53,12 @@ internal static class Distinct
     public static readonly byte[] U32Bytes = [0xD4, 0xC3, 0xB2, 0xA1];
     public static readonly byte[] U16Bytes = [0xF6, 0xE5];
 
+    /// <summary><see cref="U32"/> in network byte order (AMB-19: SPIs, IPv4 addresses, masks).</summary>
+    public static readonly byte[] U32NetworkBytes = [0xA1, 0xB2, 0xC3, 0xD4];
+
+    /// <summary><see cref="U16"/> in network byte order (AMB-19: v1 ports).</summary>
+    public static readonly byte[] U16NetworkBytes = [0xE5, 0xF6];
+
     public static ulong Handle(NdisAbi abi) => abi == NdisAbi.X64 ? HandleX64 : HandleX86;
 
     public static byte[] HandleBytes(NdisAbi abi) => abi == NdisAbi.X64

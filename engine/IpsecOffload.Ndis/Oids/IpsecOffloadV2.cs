@@ -72,10 +72,10 @@ public readonly record struct IpsecV2AlgorithmInfo(uint Identifier, uint KeyLeng
 /// <summary><c>IPSEC_OFFLOAD_V2_SECURITY_ASSOCIATION</c> (48 bytes; spec digest §4.2).</summary>
 /// <param name="Flags"><c>Flags</c>: 0 or ESN.</param>
 /// <param name="Operation"><c>Operation</c>.</param>
-/// <param name="Spi"><c>Spi</c> as the ULONG is stored (byte order unstated, AMB-19).</param>
+/// <param name="Spi"><c>Spi</c>, network byte order (AMB-19): the value as on the wire (<c>0x00001001</c> is stored as <c>00 00 10 01</c>).</param>
 /// <param name="AuthenticationAlgorithm"><c>AuthenticationAlgorithm</c>.</param>
 /// <param name="EncryptionAlgorithm"><c>EncryptionAlgorithm</c>.</param>
-/// <param name="SequenceNumberHighOrder"><c>SequenceNumberHighOrder</c>: high 32 bits of the ESN.</param>
+/// <param name="SequenceNumberHighOrder"><c>SequenceNumberHighOrder</c>: high 32 bits of the ESN (little-endian ULONG).</param>
 public readonly record struct IpsecV2SecurityAssociation(
     IpsecV2SaFlags Flags, IpsecV2Operation Operation, uint Spi,
     IpsecV2AlgorithmInfo AuthenticationAlgorithm, IpsecV2AlgorithmInfo EncryptionAlgorithm, uint SequenceNumberHighOrder)
@@ -89,9 +89,10 @@ public readonly record struct IpsecV2SecurityAssociation(
 
 /// <summary>
 /// The endpoints union of <c>IPSEC_OFFLOAD_V2_ADD_SA(_EX)</c>: <c>IPv4Endpoints</c> (two <c>IPAddr</c>
-/// ULONGs as stored, read little-endian; byte order unstated, AMB-19) or <c>IPv6Endpoints</c> (two
-/// 16-byte arrays as stored). Which view applies is decided by <see cref="IpsecV2AddSaFlags.IPv6"/>.
-/// Zero = wildcard.
+/// ULONGs in network byte order, AMB-19: each typed value is the host value of the network-order
+/// address, <c>0xC0000201</c> = 192.0.2.1, stored as <c>c0 00 02 01</c>) or <c>IPv6Endpoints</c> (two
+/// 16-byte arrays, the raw address bytes in wire order). Which view applies is decided by
+/// <see cref="IpsecV2AddSaFlags.IPv6"/>. Zero = wildcard.
 /// </summary>
 public sealed record IpsecV2Endpoints
 {
@@ -110,22 +111,28 @@ public sealed record IpsecV2Endpoints
     /// <summary>True for the <c>IPv6Endpoints</c> view.</summary>
     public bool IsIPv6 { get; }
 
-    /// <summary><c>IPv4Endpoints.SrcAddr</c> (0 for IPv6).</summary>
+    /// <summary>
+    /// <c>IPv4Endpoints.SrcAddr</c> (0 for IPv6), network byte order (AMB-19): the value as on the wire: the host value of the network-order address
+    /// (<c>0xC0000201</c> = 192.0.2.1).
+    /// </summary>
     public uint IPv4SrcAddr { get; }
 
-    /// <summary><c>IPv4Endpoints.DestAddr</c> (0 for IPv6).</summary>
+    /// <summary>
+    /// <c>IPv4Endpoints.DestAddr</c> (0 for IPv6), network byte order (AMB-19): the value as on the wire: the host value of the network-order address
+    /// (<c>0xC0000201</c> = 192.0.2.1).
+    /// </summary>
     public uint IPv4DestAddr { get; }
 
-    /// <summary><c>IPv6Endpoints.SrcAddr</c>, 16 bytes (empty for IPv4).</summary>
+    /// <summary><c>IPv6Endpoints.SrcAddr</c>, 16 raw address bytes in wire order (empty for IPv4).</summary>
     public EquatableArray<byte> IPv6SrcAddr { get; }
 
-    /// <summary><c>IPv6Endpoints.DestAddr</c>, 16 bytes (empty for IPv4).</summary>
+    /// <summary><c>IPv6Endpoints.DestAddr</c>, 16 raw address bytes in wire order (empty for IPv4).</summary>
     public EquatableArray<byte> IPv6DestAddr { get; }
 
-    /// <summary>The IPv4 view.</summary>
+    /// <summary>The IPv4 view; each address is the host value of the network-order address (<c>0xC0000201</c> = 192.0.2.1).</summary>
     public static IpsecV2Endpoints IPv4(uint srcAddr, uint destAddr) => new(false, srcAddr, destAddr, default, default);
 
-    /// <summary>The IPv6 view; each address must be 16 bytes.</summary>
+    /// <summary>The IPv6 view; each address must be 16 bytes, in wire order.</summary>
     public static IpsecV2Endpoints IPv6(ReadOnlySpan<byte> srcAddr, ReadOnlySpan<byte> destAddr)
     {
         if (srcAddr.Length != IPv6AddressLength || destAddr.Length != IPv6AddressLength)
@@ -179,6 +186,6 @@ public readonly record struct IpsecV2DeleteSa(ulong OffloadHandle);
 /// <summary><c>IPSEC_OFFLOAD_V2_UPDATE_SA</c> (x86 20 / x64 32 bytes).</summary>
 /// <param name="OffloadHandle">The SA to update.</param>
 /// <param name="Operation"><c>Operation</c>.</param>
-/// <param name="Spi"><c>Spi</c>.</param>
-/// <param name="SequenceNumberHighOrder">New high-order 32 bits of the ESN.</param>
+/// <param name="Spi"><c>Spi</c>, network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="SequenceNumberHighOrder">New high-order 32 bits of the ESN (little-endian ULONG).</param>
 public readonly record struct IpsecV2UpdateSa(ulong OffloadHandle, IpsecV2Operation Operation, uint Spi, uint SequenceNumberHighOrder);

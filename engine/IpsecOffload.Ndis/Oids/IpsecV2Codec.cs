@@ -21,6 +21,7 @@ public static class IpsecV2Codec
 
     // IPSEC_OFFLOAD_V2_SECURITY_ASSOCIATION (48, both ABIs):
     //   +0 Flags  +4 Operation  +8 Spi  +12 AuthenticationAlgorithm  +28 EncryptionAlgorithm  +44 SequenceNumberHighOrder
+    //   Spi is network byte order (AMB-19); SequenceNumberHighOrder and the rest are little-endian.
     // IPSEC_OFFLOAD_V2_ALGORITHM_INFO (16): +0 Identifier  +4 KeyLength  +8 KeyOffsetBytes  +12 AdditionalInfo
     /// <summary><c>sizeof(IPSEC_OFFLOAD_V2_SECURITY_ASSOCIATION)</c>.</summary>
     public const int SecurityAssociationSize = 48;
@@ -358,7 +359,7 @@ public static class IpsecV2Codec
         new NdisObjectHeader(NdisObjectType.Default, Revision1, headerSize).Write(buffer);
         NativeFields.WritePointer(buffer.AsSpan(layout.OffloadHandle), abi, sa.OffloadHandle, nameof(sa.OffloadHandle));
         NativeFields.WriteULong(buffer, layout.Operation, (uint)sa.Operation);
-        NativeFields.WriteULong(buffer, layout.Spi, sa.Spi);
+        NativeFields.WriteNetworkULong(buffer, layout.Spi, sa.Spi);
         NativeFields.WriteULong(buffer, layout.SequenceNumberHighOrder, sa.SequenceNumberHighOrder);
         return buffer;
     }
@@ -389,7 +390,7 @@ public static class IpsecV2Codec
 
         return new(new IpsecV2UpdateSa(
             NativeFields.ReadPointer(buffer[layout.OffloadHandle..], abi), (IpsecV2Operation)operation,
-            NativeFields.ReadULong(buffer, layout.Spi), NativeFields.ReadULong(buffer, layout.SequenceNumberHighOrder)),
+            NativeFields.ReadNetworkULong(buffer, layout.Spi), NativeFields.ReadULong(buffer, layout.SequenceNumberHighOrder)),
             layout.SizeofRevision1);
     }
 
@@ -506,8 +507,8 @@ public static class IpsecV2Codec
         }
         else
         {
-            NativeFields.WriteULong(s, layout.Endpoints, endpoints.IPv4SrcAddr);
-            NativeFields.WriteULong(s, layout.IPv4DestAddr, endpoints.IPv4DestAddr);
+            NativeFields.WriteNetworkULong(s, layout.Endpoints, endpoints.IPv4SrcAddr);
+            NativeFields.WriteNetworkULong(s, layout.IPv4DestAddr, endpoints.IPv4DestAddr);
         }
 
         NativeFields.WritePointer(s[layout.OffloadHandle..], abi, handle, "OffloadHandle");
@@ -524,7 +525,7 @@ public static class IpsecV2Codec
     {
         NativeFields.WriteULong(s, SaFlagsOffset, (uint)sa.Flags);
         NativeFields.WriteULong(s, SaOperationOffset, (uint)sa.Operation);
-        NativeFields.WriteULong(s, SaSpiOffset, sa.Spi);
+        NativeFields.WriteNetworkULong(s, SaSpiOffset, sa.Spi);
         WriteAlgorithm(s[SaAuthenticationAlgorithmOffset..], sa.AuthenticationAlgorithm);
         WriteAlgorithm(s[SaEncryptionAlgorithmOffset..], sa.EncryptionAlgorithm);
         NativeFields.WriteULong(s, SaSequenceNumberHighOrderOffset, sa.SequenceNumberHighOrder);
@@ -585,7 +586,7 @@ public static class IpsecV2Codec
 
         IpsecV2Endpoints endpoints = (flags & (uint)IpsecV2AddSaFlags.IPv6) != 0
             ? IpsecV2Endpoints.IPv6(s.Slice(layout.Endpoints, IpsecV2Endpoints.IPv6AddressLength), s.Slice(layout.IPv6DestAddr, IpsecV2Endpoints.IPv6AddressLength))
-            : IpsecV2Endpoints.IPv4(NativeFields.ReadULong(s, layout.Endpoints), NativeFields.ReadULong(s, layout.IPv4DestAddr));
+            : IpsecV2Endpoints.IPv4(NativeFields.ReadNetworkULong(s, layout.Endpoints), NativeFields.ReadNetworkULong(s, layout.IPv4DestAddr));
         body = new Body((IpsecV2AddSaFlags)flags, endpoints, NativeFields.ReadPointer(s[layout.OffloadHandle..], abi),
             (IpsecV2UdpEspEncapsulation)udpEsp, sas);
         return null;
@@ -622,7 +623,7 @@ public static class IpsecV2Codec
             return error;
         }
 
-        sa = new IpsecV2SecurityAssociation((IpsecV2SaFlags)flags, (IpsecV2Operation)operation, NativeFields.ReadULong(s, SaSpiOffset),
+        sa = new IpsecV2SecurityAssociation((IpsecV2SaFlags)flags, (IpsecV2Operation)operation, NativeFields.ReadNetworkULong(s, SaSpiOffset),
             authentication, encryption, NativeFields.ReadULong(s, SaSequenceNumberHighOrderOffset));
         return null;
     }

@@ -30,7 +30,7 @@ public sealed record IpsecV2AddSaLayout(
     //   PIPSEC_OFFLOAD_V2_ADD_SA Next      4     8
     //   ULONG NumExtHdrs                   8    16
     //   ULONG Flags                       12    20
-    //   union IPv4/IPv6 Endpoints         16    24   (v4 Dest +4, v6 Dest +16)
+    //   union IPv4/IPv6 Endpoints         16    24   (v4 Dest +4, v6 Dest +16; IPv4 IPAddr network order, AMB-19)
     //   NDIS_HANDLE OffloadHandle         48    56
     //   ULONG UdpEspEncapsulation         52    64
     //   SecAssoc[2]                       56    68   (48 each)
@@ -43,7 +43,7 @@ public sealed record IpsecV2AddSaLayout(
     //   NDIS_OBJECT_HEADER Header          0     0
     //   ULONG NumExtHdrs                   4     4
     //   ULONG Flags                        8     8
-    //   union IPv4/IPv6 Endpoints         12    12   (v6 Dest 28)
+    //   union IPv4/IPv6 Endpoints         12    12   (v4 Dest 16, v6 Dest 28; IPv4 IPAddr network order, AMB-19)
     //   NDIS_HANDLE OffloadHandle         44    48
     //   ULONG UdpEspEncapsulation         48    56
     //   SecAssoc[2]                       52    60
@@ -82,7 +82,7 @@ public sealed record IpsecV2SmallLayout(int Next, int OffloadHandle, int Operati
     private static readonly IpsecV2SmallLayout DeleteX64 = new(8, 16, -1, -1, -1, 24, 24);
 
     // IPSEC_OFFLOAD_V2_UPDATE_SA: Header 0/0, OffloadHandle 4/8, Operation 8/16, Spi 12/20,
-    // SequenceNumberHighOrder 16/24; through-field 20/28, sizeof 20/32
+    // SequenceNumberHighOrder 16/24; through-field 20/28, sizeof 20/32 (Spi network order, AMB-19)
     private static readonly IpsecV2SmallLayout UpdateX86 = new(-1, 4, 8, 12, 16, 20, 20);
     private static readonly IpsecV2SmallLayout UpdateX64 = new(-1, 8, 16, 20, 24, 28, 32);
 

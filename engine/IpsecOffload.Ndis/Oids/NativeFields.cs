@@ -3,7 +3,10 @@ using System.Globalization;
 
 namespace IpsecOffload.Ndis.Oids;
 
-/// <summary>Pointer-sized reads and writes, alignment, and error construction shared by the codecs.</summary>
+/// <summary>
+/// Pointer-sized reads and writes, little-endian native ULONG/USHORT and network-order (AMB-19) ULONG/USHORT
+/// reads and writes, alignment, and error construction shared by the codecs.
+/// </summary>
 internal static class NativeFields
 {
     public static ulong ReadPointer(ReadOnlySpan<byte> source, NdisAbi abi) =>
@@ -38,6 +41,25 @@ internal static class NativeFields
 
     public static void WriteUShort(Span<byte> destination, int offset, ushort value) =>
         BinaryPrimitives.WriteUInt16LittleEndian(destination[offset..], value);
+
+    /// <summary>
+    /// Reads a ULONG kept in network byte order (AMB-19: SPIs, <c>IPAddr</c>/<c>IPMask</c>): the four
+    /// bytes are the wire bytes, so the value is read big-endian.
+    /// </summary>
+    public static uint ReadNetworkULong(ReadOnlySpan<byte> source, int offset) =>
+        BinaryPrimitives.ReadUInt32BigEndian(source[offset..]);
+
+    /// <summary>Writes a ULONG in network byte order (AMB-19): the wire bytes, most significant first.</summary>
+    public static void WriteNetworkULong(Span<byte> destination, int offset, uint value) =>
+        BinaryPrimitives.WriteUInt32BigEndian(destination[offset..], value);
+
+    /// <summary>Reads a USHORT port kept in network byte order (AMB-19): read big-endian.</summary>
+    public static ushort ReadNetworkUShort(ReadOnlySpan<byte> source, int offset) =>
+        BinaryPrimitives.ReadUInt16BigEndian(source[offset..]);
+
+    /// <summary>Writes a USHORT port in network byte order (AMB-19): the wire bytes, most significant first.</summary>
+    public static void WriteNetworkUShort(Span<byte> destination, int offset, ushort value) =>
+        BinaryPrimitives.WriteUInt16BigEndian(destination[offset..], value);
 
     public static int AlignUp(int value, int alignment) => (value + alignment - 1) / alignment * alignment;
 

@@ -51,7 +51,7 @@ public readonly record struct OffloadAlgoInfo(uint AlgoIdentifier, uint AlgoKeyl
 
 /// <summary><c>OFFLOAD_SECURITY_ASSOCIATION</c> (44 bytes; spec digest §3.2).</summary>
 /// <param name="Operation"><c>Operation</c>: AH or ESP.</param>
-/// <param name="Spi"><c>SPI</c> as the ULONG is stored (byte order unstated, AMB-19).</param>
+/// <param name="Spi"><c>SPI</c>, network byte order (AMB-19): the value as on the wire (<c>0x00001001</c> is stored as <c>00 00 10 01</c>).</param>
 /// <param name="IntegrityAlgo"><c>IntegrityAlgo</c>.</param>
 /// <param name="ConfAlgo"><c>ConfAlgo</c> (all zero for AH).</param>
 /// <param name="Reserved"><c>Reserved</c>, carried unvalidated.</param>
@@ -68,17 +68,19 @@ public readonly record struct OffloadSecurityAssociation(
 /// <summary>
 /// The transport-mode filter at the start of <c>OFFLOAD_IPSEC_ADD_SA</c> and <c>…_ADD_UDPESP_SA</c>
 /// (offsets 0..31, identical on both ABIs). Zero members are wildcards. Addresses, masks and ports are
-/// the ULONG/USHORT values as stored (read little-endian; byte order unstated, AMB-19).
+/// in network byte order (AMB-19): each typed value is the address read as a big-endian number
+/// (<c>0xC0000201</c> = 192.0.2.1, stored as <c>c0 00 02 01</c>; port 500 = <c>0x01F4</c>, stored as
+/// <c>01 f4</c>). <c>Protocol</c> is a little-endian ULONG.
 /// </summary>
-/// <param name="SrcAddr"><c>SrcAddr</c>.</param>
-/// <param name="SrcMask"><c>SrcMask</c>.</param>
-/// <param name="DestAddr"><c>DestAddr</c> (<c>DstAddr</c> in the UDP-ESP structure).</param>
-/// <param name="DestMask"><c>DestMask</c> (<c>DstMask</c>).</param>
-/// <param name="Protocol"><c>Protocol</c>: IP protocol number, 0 = any.</param>
-/// <param name="SrcPort"><c>SrcPort</c>, 0 = any.</param>
-/// <param name="DestPort"><c>DestPort</c> (<c>DstPort</c>), 0 = any.</param>
-/// <param name="SrcTunnelAddr"><c>SrcTunnelAddr</c>: tunnel SAs only.</param>
-/// <param name="DestTunnelAddr"><c>DestTunnelAddr</c> (<c>DstTunnelAddr</c>): tunnel SAs only.</param>
+/// <param name="SrcAddr"><c>SrcAddr</c>, network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="SrcMask"><c>SrcMask</c>, network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="DestAddr"><c>DestAddr</c> (<c>DstAddr</c> in the UDP-ESP structure), network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="DestMask"><c>DestMask</c> (<c>DstMask</c>), network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="Protocol"><c>Protocol</c>: IP protocol number, 0 = any (little-endian ULONG).</param>
+/// <param name="SrcPort"><c>SrcPort</c>, 0 = any; network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="DestPort"><c>DestPort</c> (<c>DstPort</c>), 0 = any; network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="SrcTunnelAddr"><c>SrcTunnelAddr</c>: tunnel SAs only; network byte order (AMB-19): the value as on the wire.</param>
+/// <param name="DestTunnelAddr"><c>DestTunnelAddr</c> (<c>DstTunnelAddr</c>): tunnel SAs only; network byte order (AMB-19): the value as on the wire.</param>
 public readonly record struct OffloadSaFilter(
     uint SrcAddr, uint SrcMask, uint DestAddr, uint DestMask, uint Protocol,
     ushort SrcPort, ushort DestPort, uint SrcTunnelAddr, uint DestTunnelAddr);
@@ -103,7 +105,7 @@ public readonly record struct OffloadIpsecDeleteSa(ulong OffloadHandle);
 
 /// <summary><c>OFFLOAD_IPSEC_UDPESP_ENCAPTYPE_ENTRY</c> (8 bytes on both ABIs).</summary>
 /// <param name="UdpEncapType"><c>UdpEncapType</c>.</param>
-/// <param name="DstEncapPort"><c>DstEncapPort</c> (inbound only; "should always be 4500"), as stored.</param>
+/// <param name="DstEncapPort"><c>DstEncapPort</c> (inbound only; "should always be 4500"), network byte order (AMB-19): the value as on the wire (4500 is stored as <c>11 94</c>).</param>
 public readonly record struct OffloadIpsecUdpEspEncapTypeEntry(UdpEncapType UdpEncapType, ushort DstEncapPort);
 
 /// <summary>

@@ -49,6 +49,8 @@ public static class OffloadIpsecV1Codec
     // OFFLOAD_IPSEC_ADD_SA / OFFLOAD_IPSEC_ADD_UDPESP_SA, both ABIs (spec digest §3.2):
     //   +0 SrcAddr  +4 SrcMask  +8 DestAddr  +12 DestMask  +16 Protocol  +20 SrcPort  +22 DestPort
     //   +24 SrcTunnelAddr  +28 DestTunnelAddr  +32 USHORT Flags  +34 SHORT NumSAs  +36 SecAssoc[3] (44 each)
+    // Addresses, masks and ports are network byte order (AMB-19, big-endian); Protocol, Flags, NumSAs
+    // and everything else is little-endian.
     /// <summary>Offset of <c>SrcAddr</c>.</summary>
     public const int SrcAddrOffset = 0;
     /// <summary>Offset of <c>SrcMask</c>.</summary>
@@ -75,6 +77,7 @@ public static class OffloadIpsecV1Codec
     public const int SecAssocOffset = 36;
 
     // OFFLOAD_SECURITY_ASSOCIATION (44): +0 Operation +4 SPI +8 IntegrityAlgo +20 ConfAlgo +32 Reserved
+    // SPI is network byte order (AMB-19); the other members are little-endian.
     // OFFLOAD_ALGO_INFO (12): +0 algoIdentifier +4 algoKeylen +8 algoRounds
     /// <summary><c>sizeof(OFFLOAD_SECURITY_ASSOCIATION)</c>.</summary>
     public const int SecurityAssociationSize = 44;
@@ -98,6 +101,7 @@ public static class OffloadIpsecV1Codec
     public const int AlgoRoundsOffset = 8;
 
     // OFFLOAD_IPSEC_UDPESP_ENCAPTYPE_ENTRY (8): +0 UDP_ENCAP_TYPE UdpEncapType +4 USHORT DstEncapPort (+6 pad)
+    // DstEncapPort is network byte order (AMB-19): 4500 is stored as 11 94.
     /// <summary><c>sizeof(OFFLOAD_IPSEC_UDPESP_ENCAPTYPE_ENTRY)</c>.</summary>
     public const int EncapTypeEntrySize = 8;
     /// <summary>Offset of <c>DstEncapPort</c> in the encapsulation entry.</summary>
@@ -138,7 +142,7 @@ public static class OffloadIpsecV1Codec
         WriteCommon(buffer, sa.Filter, sa.Flags, sa.SecAssoc);
         NativeFields.WritePointer(buffer.AsSpan(layout.OffloadHandle), abi, sa.OffloadHandle, nameof(sa.OffloadHandle));
         NativeFields.WriteULong(buffer, layout.EncapTypeEntry, (uint)sa.EncapTypeEntry.UdpEncapType);
-        NativeFields.WriteUShort(buffer, layout.EncapTypeEntry + DstEncapPortOffset, sa.EncapTypeEntry.DstEncapPort);
+        NativeFields.WriteNetworkUShort(buffer, layout.EncapTypeEntry + DstEncapPortOffset, sa.EncapTypeEntry.DstEncapPort);
         NativeFields.WritePointer(buffer.AsSpan(layout.EncapTypeEntryOffldHandle), abi, sa.EncapTypeEntryOffldHandle, nameof(sa.EncapTypeEntryOffldHandle));
         WriteKeys(buffer, layout, sa.KeyMat);
         return buffer;
@@ -199,7 +203,7 @@ public static class OffloadIpsecV1Codec
         }
 
         var entry = new OffloadIpsecUdpEspEncapTypeEntry(
-            (UdpEncapType)encapType, NativeFields.ReadUShort(buffer, layout.EncapTypeEntry + DstEncapPortOffset));
+            (UdpEncapType)encapType, NativeFields.ReadNetworkUShort(buffer, layout.EncapTypeEntry + DstEncapPortOffset));
         ulong entryHandle = NativeFields.ReadPointer(buffer[layout.EncapTypeEntryOffldHandle..], abi);
         return new(new OffloadIpsecAddUdpEspSa(
             common.Filter, common.Flags, common.SecAssoc, common.OffloadHandle, entry, entryHandle, common.KeyMat), common.End);
@@ -294,15 +298,15 @@ public static class OffloadIpsecV1Codec
             throw new ArgumentOutOfRangeException(nameof(sas), sas.Count, $"at most OFFLOAD_MAX_SAS = {MaxSas} SA entries fit");
         }
 
-        NativeFields.WriteULong(buffer, SrcAddrOffset, filter.SrcAddr);
-        NativeFields.WriteULong(buffer, SrcMaskOffset, filter.SrcMask);
-        NativeFields.WriteULong(buffer, DestAddrOffset, filter.DestAddr);
-        NativeFields.WriteULong(buffer, DestMaskOffset, filter.DestMask);
+        NativeFields.WriteNetworkULong(buffer, SrcAddrOffset, filter.SrcAddr);
+        NativeFields.WriteNetworkULong(buffer, SrcMaskOffset, filter.SrcMask);
+        NativeFields.WriteNetworkULong(buffer, DestAddrOffset, filter.DestAddr);
+        NativeFields.WriteNetworkULong(buffer, DestMaskOffset, filter.DestMask);
         NativeFields.WriteULong(buffer, ProtocolOffset, filter.Protocol);
-        NativeFields.WriteUShort(buffer, SrcPortOffset, filter.SrcPort);
-        NativeFields.WriteUShort(buffer, DestPortOffset, filter.DestPort);
-        NativeFields.WriteULong(buffer, SrcTunnelAddrOffset, filter.SrcTunnelAddr);
-        NativeFields.WriteULong(buffer, DestTunnelAddrOffset, filter.DestTunnelAddr);
+        NativeFields.WriteNetworkUShort(buffer, SrcPortOffset, filter.SrcPort);
+        NativeFields.WriteNetworkUShort(buffer, DestPortOffset, filter.DestPort);
+        NativeFields.WriteNetworkULong(buffer, SrcTunnelAddrOffset, filter.SrcTunnelAddr);
+        NativeFields.WriteNetworkULong(buffer, DestTunnelAddrOffset, filter.DestTunnelAddr);
         NativeFields.WriteUShort(buffer, FlagsOffset, (ushort)flags);
         NativeFields.WriteUShort(buffer, NumSasOffset, (ushort)sas.Count);
         for (int i = 0; i < sas.Count; i++)
@@ -310,7 +314,7 @@ public static class OffloadIpsecV1Codec
             Span<byte> entry = buffer.Slice(SecAssocOffset + i * SecurityAssociationSize, SecurityAssociationSize);
             OffloadSecurityAssociation sa = sas[i];
             NativeFields.WriteULong(entry, SaOperationOffset, (uint)sa.Operation);
-            NativeFields.WriteULong(entry, SaSpiOffset, sa.Spi);
+            NativeFields.WriteNetworkULong(entry, SaSpiOffset, sa.Spi);
             WriteAlgo(entry[SaIntegrityAlgoOffset..], sa.IntegrityAlgo);
             WriteAlgo(entry[SaConfAlgoOffset..], sa.ConfAlgo);
             WriteAlgo(entry[SaReservedOffset..], sa.Reserved);
@@ -348,11 +352,11 @@ public static class OffloadIpsecV1Codec
         }
 
         var filter = new OffloadSaFilter(
-            NativeFields.ReadULong(buffer, SrcAddrOffset), NativeFields.ReadULong(buffer, SrcMaskOffset),
-            NativeFields.ReadULong(buffer, DestAddrOffset), NativeFields.ReadULong(buffer, DestMaskOffset),
+            NativeFields.ReadNetworkULong(buffer, SrcAddrOffset), NativeFields.ReadNetworkULong(buffer, SrcMaskOffset),
+            NativeFields.ReadNetworkULong(buffer, DestAddrOffset), NativeFields.ReadNetworkULong(buffer, DestMaskOffset),
             NativeFields.ReadULong(buffer, ProtocolOffset),
-            NativeFields.ReadUShort(buffer, SrcPortOffset), NativeFields.ReadUShort(buffer, DestPortOffset),
-            NativeFields.ReadULong(buffer, SrcTunnelAddrOffset), NativeFields.ReadULong(buffer, DestTunnelAddrOffset));
+            NativeFields.ReadNetworkUShort(buffer, SrcPortOffset), NativeFields.ReadNetworkUShort(buffer, DestPortOffset),
+            NativeFields.ReadNetworkULong(buffer, SrcTunnelAddrOffset), NativeFields.ReadNetworkULong(buffer, DestTunnelAddrOffset));
 
         ushort flags = NativeFields.ReadUShort(buffer, FlagsOffset);
         if ((flags & ~DefinedFlags) != 0)
@@ -398,7 +402,7 @@ public static class OffloadIpsecV1Codec
 
             keyBytesUsed += (ulong)integrity.AlgoKeylen + conf.AlgoKeylen;
             sas[i] = new OffloadSecurityAssociation(
-                (OffloadOperation)operation, NativeFields.ReadULong(entry, SaSpiOffset), integrity, conf, ReadAlgo(entry[SaReservedOffset..]));
+                (OffloadOperation)operation, NativeFields.ReadNetworkULong(entry, SaSpiOffset), integrity, conf, ReadAlgo(entry[SaReservedOffset..]));
         }
 
         uint keyLen = NativeFields.ReadULong(buffer, layout.KeyLen);
