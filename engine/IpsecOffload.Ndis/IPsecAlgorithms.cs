@@ -81,3 +81,23 @@ public enum OffloadIntegrityAlgo : uint
     /// <summary><c>OFFLOAD_IPSEC_INTEGRITY_MAX</c> (not a valid algorithm).</summary>
     Max = 3,
 }
+
+/// <summary>
+/// <c>IPSEC_OFFLOAD_V2_*UDP_ESP_ENCAPSULATION*</c> (ndis.h; spec digest §4.2, §5.3): one value in
+/// <c>IPSEC_OFFLOAD_V2_ADD_SA(_EX).UdpEspEncapsulation</c>, and the capability mask
+/// <c>NDIS_IPSEC_OFFLOAD_V2.UdpEsp</c>.
+/// </summary>
+[Flags]
+public enum IPsecV2UdpEspEncapsulation : uint
+{
+    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_NONE</c>.</summary>
+    None = 0x0,
+    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT</c>.</summary>
+    Transport = 0x1,
+    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TUNNEL</c>.</summary>
+    Tunnel = 0x2,
+    /// <summary><c>IPSEC_OFFLOAD_V2_TRANSPORT_OVER_UDP_ESP_ENCAPSULATION_TUNNEL</c>.</summary>
+    TransportOverUdpEspTunnel = 0x4,
+    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL</c>.</summary>
+    UdpEspTransportOverTunnel = 0x8,
+}

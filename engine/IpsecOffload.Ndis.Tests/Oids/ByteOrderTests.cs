@@ -83,10 +83,10 @@ public class ByteOrderTests
 
     // ------------------------------------------------------------ v2 (§4.2)
 
-    private static IpsecV2SecurityAssociation V2EspSa(uint spi) => new(
-        IpsecV2SaFlags.Esn, IpsecV2Operation.Esp, spi,
-        IpsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha256, 32, 0),
-        IpsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.TripleDesCbc, 24, 32),
+    private static IPsecV2SecurityAssociation V2EspSa(uint spi) => new(
+        IPsecV2SaFlags.Esn, IPsecV2Operation.Esp, spi,
+        IPsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha256, 32, 0),
+        IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.TripleDesCbc, 24, 32),
         SequenceNumberHighOrder: 0x0A0B_0C0D);
 
     // Flags ESN, Operation ESP, Spi (network order), Authentication {4, 32, 0, 0}, Encryption {4, 24, 32, 0},
@@ -95,18 +95,18 @@ public class ByteOrderTests
         "01 00 00 00  02 00 00 00  " + Spi1001Bytes + "  04 00 00 00 20 00 00 00 00 00 00 00 00 00 00 00" +
         "  04 00 00 00 18 00 00 00 20 00 00 00 00 00 00 00  0d 0c 0b 0a";
 
-    private static IpsecV2AddSa V2AddSa(IpsecV2Endpoints endpoints, uint spi) =>
-        new(IpsecV2AddSaFlags.None, endpoints, 0, IpsecV2UdpEspEncapsulation.None, new[] { V2EspSa(spi) }, new byte[56]);
+    private static IPsecV2AddSa V2AddSa(IPsecV2Endpoints endpoints, uint spi) =>
+        new(IPsecV2AddSaFlags.None, endpoints, 0, IPsecV2UdpEspEncapsulation.None, new[] { V2EspSa(spi) }, new byte[56]);
 
     [TestCase(NdisAbi.X64, 68)]
     [TestCase(NdisAbi.X86, 56)]
     public void V2AddSa_Spi_IsStoredInNetworkByteOrder_Amb19(NdisAbi abi, int secAssoc)
     {
-        byte[] bytes = IpsecV2Codec.EncodeAddSaChain([V2AddSa(IpsecV2Endpoints.IPv4(0, 0), Spi1001)], abi);
+        byte[] bytes = IPsecV2Codec.EncodeAddSaChain([V2AddSa(IPsecV2Endpoints.IPv4(0, 0), Spi1001)], abi);
         HexAssert.AreEqual(V2EspSaBytes, bytes.AsSpan(secAssoc, 48), "SecAssoc[0]");
 
         Hex.Parse("12 34 56 78").CopyTo(bytes, secAssoc + 8);
-        var decoded = OidAssert.Accepted(IpsecV2Codec.DecodeAddSaChain(bytes, abi));
+        var decoded = OidAssert.Accepted(IPsecV2Codec.DecodeAddSaChain(bytes, abi));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(decoded[0].SecAssoc[0].Spi, Is.EqualTo(0x1234_5678u), "Spi bytes 12 34 56 78 decode as 0x12345678");
@@ -118,12 +118,12 @@ public class ByteOrderTests
     [TestCase(NdisAbi.X86, 16)]
     public void V2AddSa_IPv4Endpoints_AreStoredInNetworkByteOrder_Amb19(NdisAbi abi, int endpoints)
     {
-        byte[] bytes = IpsecV2Codec.EncodeAddSaChain([V2AddSa(IpsecV2Endpoints.IPv4(0xC000_0201, 0xC633_6407), Spi1001)], abi);
+        byte[] bytes = IPsecV2Codec.EncodeAddSaChain([V2AddSa(IPsecV2Endpoints.IPv4(0xC000_0201, 0xC633_6407), Spi1001)], abi);
         HexAssert.AreEqual("c0 00 02 01  c6 33 64 07", bytes.AsSpan(endpoints, 8), "IPv4Endpoints 192.0.2.1 → 198.51.100.7");
 
         Hex.Parse("cb 00 71 09  cb 00 71 0a").CopyTo(bytes, endpoints);
-        var decoded = OidAssert.Accepted(IpsecV2Codec.DecodeAddSaChain(bytes, abi));
-        Assert.That(decoded[0].Endpoints, Is.EqualTo(IpsecV2Endpoints.IPv4(0xCB00_7109, 0xCB00_710A)), "203.0.113.9 → 203.0.113.10");
+        var decoded = OidAssert.Accepted(IPsecV2Codec.DecodeAddSaChain(bytes, abi));
+        Assert.That(decoded[0].Endpoints, Is.EqualTo(IPsecV2Endpoints.IPv4(0xCB00_7109, 0xCB00_710A)), "203.0.113.9 → 203.0.113.10");
     }
 
     [TestCase(NdisAbi.X64, 24)]
@@ -133,19 +133,19 @@ public class ByteOrderTests
         // 2001:db8::1 → 2001:db8::2 (RFC 3849 documentation prefix), byte for byte.
         byte[] src = Hex.Parse("20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01");
         byte[] dest = Hex.Parse("20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 02");
-        var sa = V2AddSa(IpsecV2Endpoints.IPv6(src, dest), Spi1001) with { Flags = IpsecV2AddSaFlags.IPv6 };
-        byte[] bytes = IpsecV2Codec.EncodeAddSaChain([sa], abi);
+        var sa = V2AddSa(IPsecV2Endpoints.IPv6(src, dest), Spi1001) with { Flags = IPsecV2AddSaFlags.IPv6 };
+        byte[] bytes = IPsecV2Codec.EncodeAddSaChain([sa], abi);
         HexAssert.AreEqual([.. src, .. dest], bytes.AsSpan(endpoints, 32), "IPv6Endpoints");
-        Assert.That(OidAssert.Accepted(IpsecV2Codec.DecodeAddSaChain(bytes, abi))[0], Is.EqualTo(sa));
+        Assert.That(OidAssert.Accepted(IPsecV2Codec.DecodeAddSaChain(bytes, abi))[0], Is.EqualTo(sa));
     }
 
     [TestCase(NdisAbi.X64, 60)]
     [TestCase(NdisAbi.X86, 52)]
     public void V2AddSaEx_SpiAndIPv4Endpoints_AreStoredInNetworkByteOrder_Amb19(NdisAbi abi, int secAssoc)
     {
-        var sa = new IpsecV2AddSaEx(IpsecV2AddSaFlags.None, IpsecV2Endpoints.IPv4(0xC000_0201, 0xC633_6407), 0,
-            IpsecV2UdpEspEncapsulation.None, new[] { V2EspSa(Spi1001) }, new byte[56]);
-        byte[] bytes = IpsecV2Codec.EncodeAddSaEx(sa, abi);
+        var sa = new IPsecV2AddSaEx(IPsecV2AddSaFlags.None, IPsecV2Endpoints.IPv4(0xC000_0201, 0xC633_6407), 0,
+            IPsecV2UdpEspEncapsulation.None, new[] { V2EspSa(Spi1001) }, new byte[56]);
+        byte[] bytes = IPsecV2Codec.EncodeAddSaEx(sa, abi);
         using (Assert.EnterMultipleScope())
         {
             HexAssert.AreEqual("c0 00 02 01  c6 33 64 07", bytes.AsSpan(12, 8), "IPv4Endpoints");
@@ -154,10 +154,10 @@ public class ByteOrderTests
 
         Hex.Parse("cb 00 71 09  cb 00 71 0a").CopyTo(bytes, 12);
         Hex.Parse("12 34 56 78").CopyTo(bytes, secAssoc + 8);
-        var decoded = OidAssert.Accepted(IpsecV2Codec.DecodeAddSaEx(bytes, abi));
+        var decoded = OidAssert.Accepted(IPsecV2Codec.DecodeAddSaEx(bytes, abi));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(decoded.Endpoints, Is.EqualTo(IpsecV2Endpoints.IPv4(0xCB00_7109, 0xCB00_710A)), "endpoints");
+            Assert.That(decoded.Endpoints, Is.EqualTo(IPsecV2Endpoints.IPv4(0xCB00_7109, 0xCB00_710A)), "endpoints");
             Assert.That(decoded.SecAssoc[0].Spi, Is.EqualTo(0x1234_5678u), "Spi");
         }
     }
@@ -170,8 +170,8 @@ public class ByteOrderTests
         "80 01 14 00  88 77 66 55  02 00 00 00  00 00 10 01  0d 0c 0b 0a")]
     public void V2UpdateSa_Spi_IsStoredInNetworkByteOrder_Amb19(NdisAbi abi, ulong handle, string expected)
     {
-        var sa = new IpsecV2UpdateSa(handle, IpsecV2Operation.Esp, Spi1001, 0x0A0B_0C0D);
-        HexAssert.AreEqual(expected, IpsecV2Codec.EncodeUpdateSa(sa, abi), "IPSEC_OFFLOAD_V2_UPDATE_SA");
-        Assert.That(OidAssert.Accepted(IpsecV2Codec.DecodeUpdateSa(Hex.Parse(expected), abi)), Is.EqualTo(sa), "literal bytes decode");
+        var sa = new IPsecV2UpdateSa(handle, IPsecV2Operation.Esp, Spi1001, 0x0A0B_0C0D);
+        HexAssert.AreEqual(expected, IPsecV2Codec.EncodeUpdateSa(sa, abi), "IPSEC_OFFLOAD_V2_UPDATE_SA");
+        Assert.That(OidAssert.Accepted(IPsecV2Codec.DecodeUpdateSa(Hex.Parse(expected), abi)), Is.EqualTo(sa), "literal bytes decode");
     }
 }

@@ -10,16 +10,16 @@ namespace IpsecOffload.Ndis.Tests.Oids;
 /// </summary>
 public class ChainAndHandleTests
 {
-    private static IpsecV2AddSa Element(int keyLength, byte fill) => new(
-        IpsecV2AddSaFlags.None, IpsecV2Endpoints.IPv4(0xC0A8_0001, 0xC0A8_0002), 0, IpsecV2UdpEspEncapsulation.None,
-        new IpsecV2SecurityAssociation[]
+    private static IPsecV2AddSa Element(int keyLength, byte fill) => new(
+        IPsecV2AddSaFlags.None, IPsecV2Endpoints.IPv4(0xC0A8_0001, 0xC0A8_0002), 0, IPsecV2UdpEspEncapsulation.None,
+        new IPsecV2SecurityAssociation[]
         {
-            new(IpsecV2SaFlags.None, IpsecV2Operation.Esp, 0x1000u + fill, default,
-                IpsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.None, 0, 0), 0),
+            new(IPsecV2SaFlags.None, IPsecV2Operation.Esp, 0x1000u + fill, default,
+                IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.None, 0, 0), 0),
         },
         Enumerable.Repeat(fill, keyLength).ToArray());
 
-    private static readonly IpsecV2AddSa[] ThreeElements = [Element(21, 0xA1), Element(36, 0xB2), Element(5, 0xC3)];
+    private static readonly IPsecV2AddSa[] ThreeElements = [Element(21, 0xA1), Element(36, 0xB2), Element(5, 0xC3)];
 
     // x64: KeyData 168. e0 0..189 -> next 192; e1 192..396 -> next 400; e2 400..573.
     // x86: KeyData 156. e0 0..177 -> next 180; e1 180..372 -> next 372; e2 372..533.
@@ -27,12 +27,12 @@ public class ChainAndHandleTests
     [TestCase(NdisAbi.X86, new[] { 0, 180, 372 }, 533, 4, 156)]
     public void AddSaChain_ThreeElements_LaidOutAsAdapterProtocolFraming(NdisAbi abi, int[] offsets, int total, int nextOffset, int keyData)
     {
-        byte[] buffer = IpsecV2Codec.EncodeAddSaChain(ThreeElements, abi);
+        byte[] buffer = IPsecV2Codec.EncodeAddSaChain(ThreeElements, abi);
         int pointer = abi.PointerSize();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(buffer, Has.Length.EqualTo(total), "buffer ends at the last KeyData + KeyLength");
-            Assert.That(IpsecV2Codec.AddSaChainOffsets(ThreeElements, abi, out int computedTotal), Is.EqualTo(offsets));
+            Assert.That(IPsecV2Codec.AddSaChainOffsets(ThreeElements, abi, out int computedTotal), Is.EqualTo(offsets));
             Assert.That(computedTotal, Is.EqualTo(total));
             for (int i = 0; i < 3; i++)
             {
@@ -55,9 +55,9 @@ public class ChainAndHandleTests
     [TestCase(NdisAbi.X86)]
     public void AddSaChain_ThreeElements_DecodesBackToTheSameElements(NdisAbi abi)
     {
-        byte[] buffer = IpsecV2Codec.EncodeAddSaChain(ThreeElements, abi);
-        var result = IpsecV2Codec.DecodeAddSaChain(buffer, abi);
-        Assert.That(OidAssert.Accepted(result), Is.EqualTo(new EquatableArray<IpsecV2AddSa>(ThreeElements)));
+        byte[] buffer = IPsecV2Codec.EncodeAddSaChain(ThreeElements, abi);
+        var result = IPsecV2Codec.DecodeAddSaChain(buffer, abi);
+        Assert.That(OidAssert.Accepted(result), Is.EqualTo(new EquatableArray<IPsecV2AddSa>(ThreeElements)));
         Assert.That(result.BytesRead, Is.EqualTo(buffer.Length));
     }
 
@@ -65,8 +65,8 @@ public class ChainAndHandleTests
     [TestCase(NdisAbi.X86, 12, 4)]
     public void DeleteSaChain_ThreeElements_NextIsTheFollowingStructuresOffset(NdisAbi abi, int size, int nextOffset)
     {
-        IpsecV2DeleteSa[] chain = [new(0x11), new(0x22), new(0x33)];
-        byte[] buffer = IpsecV2Codec.EncodeDeleteSaChain(chain, abi);
+        IPsecV2DeleteSa[] chain = [new(0x11), new(0x22), new(0x33)];
+        byte[] buffer = IPsecV2Codec.EncodeDeleteSaChain(chain, abi);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(buffer, Has.Length.EqualTo(3 * size));
@@ -76,7 +76,7 @@ public class ChainAndHandleTests
                 Assert.That(next, Is.EqualTo(i < 2 ? (ulong)((i + 1) * size) : 0UL), $"element {i} Next");
             }
 
-            Assert.That(OidAssert.Accepted(IpsecV2Codec.DecodeDeleteSaChain(buffer, abi)), Is.EqualTo(new EquatableArray<IpsecV2DeleteSa>(chain)));
+            Assert.That(OidAssert.Accepted(IPsecV2Codec.DecodeDeleteSaChain(buffer, abi)), Is.EqualTo(new EquatableArray<IPsecV2DeleteSa>(chain)));
         }
     }
 
@@ -84,12 +84,12 @@ public class ChainAndHandleTests
     [TestCase(NdisAbi.X86, new[] { 0, 180, 372 }, 48)]
     public void AddSaChain_MiniportWritesHandles_OnlyEachOffloadHandleChangesAndReadsBack(NdisAbi abi, int[] offsets, int handleOffset)
     {
-        byte[] before = IpsecV2Codec.EncodeAddSaChain(ThreeElements, abi);
+        byte[] before = IPsecV2Codec.EncodeAddSaChain(ThreeElements, abi);
         byte[] buffer = (byte[])before.Clone();
         ulong[] handles = abi == NdisAbi.X64
             ? [0xFFFF_FFFF_FFFF_FFFF, 0x0123_4567_89AB_CDEF, 0]
             : [0xFFFF_FFFF, 0x89AB_CDEF, 0];
-        Assert.That(IpsecV2Codec.WriteAddSaOffloadHandles(buffer, abi, handles), Is.Null);
+        Assert.That(IPsecV2Codec.WriteAddSaOffloadHandles(buffer, abi, handles), Is.Null);
 
         byte[] expected = (byte[])before.Clone();
         for (int i = 0; i < 3; i++)
@@ -98,30 +98,30 @@ public class ChainAndHandleTests
         }
 
         HexAssert.AreEqual(expected, buffer, "chain after the miniport wrote handles");
-        Assert.That(OidAssert.Accepted(IpsecV2Codec.ReadAddSaOffloadHandles(buffer, abi)), Is.EqualTo(new EquatableArray<ulong>(handles)));
+        Assert.That(OidAssert.Accepted(IPsecV2Codec.ReadAddSaOffloadHandles(buffer, abi)), Is.EqualTo(new EquatableArray<ulong>(handles)));
     }
 
     [Test]
     public void AddSaChain_HandleCountDiffersFromChainLength_Throws()
     {
-        byte[] buffer = IpsecV2Codec.EncodeAddSaChain(ThreeElements, NdisAbi.X64);
-        Assert.That(() => IpsecV2Codec.WriteAddSaOffloadHandles(buffer, NdisAbi.X64, [1UL, 2UL]), Throws.ArgumentException);
+        byte[] buffer = IPsecV2Codec.EncodeAddSaChain(ThreeElements, NdisAbi.X64);
+        Assert.That(() => IPsecV2Codec.WriteAddSaOffloadHandles(buffer, NdisAbi.X64, [1UL, 2UL]), Throws.ArgumentException);
     }
 
     [Test]
     public void AddSaChain_X86HandleWiderThan32Bits_Throws()
     {
-        byte[] buffer = IpsecV2Codec.EncodeAddSaChain([ThreeElements[0]], NdisAbi.X86);
-        Assert.That(() => IpsecV2Codec.WriteAddSaOffloadHandles(buffer, NdisAbi.X86, [0x1_0000_0000UL]), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        byte[] buffer = IPsecV2Codec.EncodeAddSaChain([ThreeElements[0]], NdisAbi.X86);
+        Assert.That(() => IPsecV2Codec.WriteAddSaOffloadHandles(buffer, NdisAbi.X86, [0x1_0000_0000UL]), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
     public void AddSaChain_WriteHandlesIntoBrokenChain_ReturnsTheErrorAndWritesNothing()
     {
-        byte[] buffer = IpsecV2Codec.EncodeAddSaChain(ThreeElements, NdisAbi.X64);
+        byte[] buffer = IPsecV2Codec.EncodeAddSaChain(ThreeElements, NdisAbi.X64);
         LittleEndianWrite.U64(buffer, 192 + 8, 8); // element 1 Next points backwards
         byte[] before = (byte[])buffer.Clone();
-        NdisError? error = IpsecV2Codec.WriteAddSaOffloadHandles(buffer, NdisAbi.X64, [1UL, 2UL, 3UL]);
+        NdisError? error = IPsecV2Codec.WriteAddSaOffloadHandles(buffer, NdisAbi.X64, [1UL, 2UL, 3UL]);
         Assert.That(error?.Field, Does.Contain("Next"));
         HexAssert.AreEqual(before, buffer, "buffer unchanged");
     }
@@ -130,12 +130,12 @@ public class ChainAndHandleTests
     [TestCase(NdisAbi.X86, 44)]
     public void AddSaEx_MiniportWritesHandle_OnlyOffloadHandleChangesAndReadsBack(NdisAbi abi, int handleOffset)
     {
-        var sa = new IpsecV2AddSaEx(0, IpsecV2Endpoints.IPv4(1, 2), 0, 0, new IpsecV2SecurityAssociation[] { new(0, IpsecV2Operation.Ah, 7, default, default, 0) }, new byte[] { 1, 2, 3 });
-        byte[] before = IpsecV2Codec.EncodeAddSaEx(sa, abi);
+        var sa = new IPsecV2AddSaEx(0, IPsecV2Endpoints.IPv4(1, 2), 0, 0, new IPsecV2SecurityAssociation[] { new(0, IPsecV2Operation.Ah, 7, default, default, 0) }, new byte[] { 1, 2, 3 });
+        byte[] before = IPsecV2Codec.EncodeAddSaEx(sa, abi);
         byte[] buffer = (byte[])before.Clone();
-        IpsecV2Codec.WriteAddSaExOffloadHandle(buffer, abi, Distinct.Handle(abi));
+        IPsecV2Codec.WriteAddSaExOffloadHandle(buffer, abi, Distinct.Handle(abi));
         OidAssert.OnlyFieldChanged(before, buffer, handleOffset, Distinct.HandleBytes(abi), "IPSEC_OFFLOAD_V2_ADD_SA_EX.OffloadHandle");
-        Assert.That(OidAssert.Accepted(IpsecV2Codec.ReadAddSaExOffloadHandle(buffer, abi)), Is.EqualTo(Distinct.Handle(abi)));
+        Assert.That(OidAssert.Accepted(IPsecV2Codec.ReadAddSaExOffloadHandle(buffer, abi)), Is.EqualTo(Distinct.Handle(abi)));
     }
 
     [TestCase(NdisAbi.X64)]

@@ -208,10 +208,10 @@ public class LayoutTests
 
     // ------------------------------------------------------------ v2 (§4.2)
 
-    private static readonly (string Name, int Offset, Func<IpsecV2SecurityAssociation, IpsecV2SecurityAssociation> Set)[] V2SaFields =
+    private static readonly (string Name, int Offset, Func<IPsecV2SecurityAssociation, IPsecV2SecurityAssociation> Set)[] V2SaFields =
     [
-        ("Flags", 0, s => s with { Flags = (IpsecV2SaFlags)Distinct.U32 }),
-        ("Operation", 4, s => s with { Operation = (IpsecV2Operation)Distinct.U32 }),
+        ("Flags", 0, s => s with { Flags = (IPsecV2SaFlags)Distinct.U32 }),
+        ("Operation", 4, s => s with { Operation = (IPsecV2Operation)Distinct.U32 }),
         ("Spi", 8, s => s with { Spi = Distinct.U32 }), // network byte order (AMB-19)
         ("AuthenticationAlgorithm.Identifier", 12, s => s with { AuthenticationAlgorithm = s.AuthenticationAlgorithm with { Identifier = Distinct.U32 } }),
         ("AuthenticationAlgorithm.KeyLength", 16, s => s with { AuthenticationAlgorithm = s.AuthenticationAlgorithm with { KeyLength = Distinct.U32 } }),
@@ -224,27 +224,27 @@ public class LayoutTests
         ("SequenceNumberHighOrder", 44, s => s with { SequenceNumberHighOrder = Distinct.U32 }),
     ];
 
-    private static IpsecV2Endpoints ZeroIPv6() => IpsecV2Endpoints.IPv6(new byte[16], new byte[16]);
+    private static IPsecV2Endpoints ZeroIPv6() => IPsecV2Endpoints.IPv6(new byte[16], new byte[16]);
 
     private static IEnumerable<FieldCase> V2AddSaFields(NdisAbi abi)
     {
         string a = abi.ToProtocolName();
         bool x64 = abi == NdisAbi.X64;
-        var b = new IpsecV2AddSa(0, IpsecV2Endpoints.IPv4(0, 0), 0, 0, new IpsecV2SecurityAssociation[] { default, default }, Array.Empty<byte>());
-        byte[] Enc(IpsecV2AddSa s) => IpsecV2Codec.EncodeAddSaChain([s], abi);
+        var b = new IPsecV2AddSa(0, IPsecV2Endpoints.IPv4(0, 0), 0, 0, new IPsecV2SecurityAssociation[] { default, default }, Array.Empty<byte>());
+        byte[] Enc(IPsecV2AddSa s) => IPsecV2Codec.EncodeAddSaChain([s], abi);
         string n = $"{a} IPSEC_OFFLOAD_V2_ADD_SA";
 
         yield return new($"{n}.NumExtHdrs", x64 ? 16 : 8, [0x02, 0, 0, 0],
-            () => Enc(b with { SecAssoc = new IpsecV2SecurityAssociation[] { default } }), () => Enc(b));
-        yield return new($"{n}.Flags", x64 ? 20 : 12, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Flags = (IpsecV2AddSaFlags)Distinct.U32 }));
-        yield return new($"{n}.IPv4Endpoints.SrcAddr", x64 ? 24 : 16, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(Distinct.U32, 0) }));
-        yield return new($"{n}.IPv4Endpoints.DestAddr", x64 ? 28 : 20, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(0, Distinct.U32) }));
+            () => Enc(b with { SecAssoc = new IPsecV2SecurityAssociation[] { default } }), () => Enc(b));
+        yield return new($"{n}.Flags", x64 ? 20 : 12, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Flags = (IPsecV2AddSaFlags)Distinct.U32 }));
+        yield return new($"{n}.IPv4Endpoints.SrcAddr", x64 ? 24 : 16, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv4(Distinct.U32, 0) }));
+        yield return new($"{n}.IPv4Endpoints.DestAddr", x64 ? 28 : 20, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv4(0, Distinct.U32) }));
         yield return new($"{n}.IPv6Endpoints.SrcAddr", x64 ? 24 : 16, Distinct.Address16(),
-            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv6(Distinct.Address16(), new byte[16]) }));
+            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv6(Distinct.Address16(), new byte[16]) }));
         yield return new($"{n}.IPv6Endpoints.DestAddr", x64 ? 40 : 32, Distinct.Address16(),
-            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv6(new byte[16], Distinct.Address16()) }));
+            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv6(new byte[16], Distinct.Address16()) }));
         yield return new($"{n}.OffloadHandle", x64 ? 56 : 48, Distinct.HandleBytes(abi), () => Enc(b), () => Enc(b with { OffloadHandle = Distinct.Handle(abi) }));
-        yield return new($"{n}.UdpEspEncapsulation", x64 ? 64 : 52, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { UdpEspEncapsulation = (IpsecV2UdpEspEncapsulation)Distinct.U32 }));
+        yield return new($"{n}.UdpEspEncapsulation", x64 ? 64 : 52, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { UdpEspEncapsulation = (IPsecV2UdpEspEncapsulation)Distinct.U32 }));
         int secAssoc = x64 ? 68 : 56;
         for (int k = 0; k < 2; k++)
         {
@@ -262,21 +262,21 @@ public class LayoutTests
     {
         string a = abi.ToProtocolName();
         bool x64 = abi == NdisAbi.X64;
-        var b = new IpsecV2AddSaEx(0, IpsecV2Endpoints.IPv4(0, 0), 0, 0, new IpsecV2SecurityAssociation[] { default, default }, Array.Empty<byte>());
-        byte[] Enc(IpsecV2AddSaEx s) => IpsecV2Codec.EncodeAddSaEx(s, abi);
+        var b = new IPsecV2AddSaEx(0, IPsecV2Endpoints.IPv4(0, 0), 0, 0, new IPsecV2SecurityAssociation[] { default, default }, Array.Empty<byte>());
+        byte[] Enc(IPsecV2AddSaEx s) => IPsecV2Codec.EncodeAddSaEx(s, abi);
         string n = $"{a} IPSEC_OFFLOAD_V2_ADD_SA_EX";
 
         yield return new($"{n}.NumExtHdrs", 4, [0x02, 0, 0, 0],
-            () => Enc(b with { SecAssoc = new IpsecV2SecurityAssociation[] { default } }), () => Enc(b));
-        yield return new($"{n}.Flags", 8, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Flags = (IpsecV2AddSaFlags)Distinct.U32 }));
-        yield return new($"{n}.IPv4Endpoints.SrcAddr", 12, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(Distinct.U32, 0) }));
-        yield return new($"{n}.IPv4Endpoints.DestAddr", 16, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv4(0, Distinct.U32) }));
+            () => Enc(b with { SecAssoc = new IPsecV2SecurityAssociation[] { default } }), () => Enc(b));
+        yield return new($"{n}.Flags", 8, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { Flags = (IPsecV2AddSaFlags)Distinct.U32 }));
+        yield return new($"{n}.IPv4Endpoints.SrcAddr", 12, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv4(Distinct.U32, 0) }));
+        yield return new($"{n}.IPv4Endpoints.DestAddr", 16, Distinct.U32NetworkBytes, () => Enc(b), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv4(0, Distinct.U32) }));
         yield return new($"{n}.IPv6Endpoints.SrcAddr", 12, Distinct.Address16(),
-            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv6(Distinct.Address16(), new byte[16]) }));
+            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv6(Distinct.Address16(), new byte[16]) }));
         yield return new($"{n}.IPv6Endpoints.DestAddr", 28, Distinct.Address16(),
-            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IpsecV2Endpoints.IPv6(new byte[16], Distinct.Address16()) }));
+            () => Enc(b with { Endpoints = ZeroIPv6() }), () => Enc(b with { Endpoints = IPsecV2Endpoints.IPv6(new byte[16], Distinct.Address16()) }));
         yield return new($"{n}.OffloadHandle", x64 ? 48 : 44, Distinct.HandleBytes(abi), () => Enc(b), () => Enc(b with { OffloadHandle = Distinct.Handle(abi) }));
-        yield return new($"{n}.UdpEspEncapsulation", x64 ? 56 : 48, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { UdpEspEncapsulation = (IpsecV2UdpEspEncapsulation)Distinct.U32 }));
+        yield return new($"{n}.UdpEspEncapsulation", x64 ? 56 : 48, Distinct.U32Bytes, () => Enc(b), () => Enc(b with { UdpEspEncapsulation = (IPsecV2UdpEspEncapsulation)Distinct.U32 }));
         int secAssoc = x64 ? 60 : 52;
         for (int k = 0; k < 2; k++)
         {
@@ -300,12 +300,12 @@ public class LayoutTests
         ulong h = Distinct.Handle(abi);
         byte[] hb = Distinct.HandleBytes(abi);
         yield return new($"{a} IPSEC_OFFLOAD_V2_DELETE_SA.OffloadHandle", x64 ? 16 : 8, hb,
-            () => IpsecV2Codec.EncodeDeleteSaChain([default], abi), () => IpsecV2Codec.EncodeDeleteSaChain([new(h)], abi));
+            () => IPsecV2Codec.EncodeDeleteSaChain([default], abi), () => IPsecV2Codec.EncodeDeleteSaChain([new(h)], abi));
 
-        var u = default(IpsecV2UpdateSa);
-        byte[] EncU(IpsecV2UpdateSa s) => IpsecV2Codec.EncodeUpdateSa(s, abi);
+        var u = default(IPsecV2UpdateSa);
+        byte[] EncU(IPsecV2UpdateSa s) => IPsecV2Codec.EncodeUpdateSa(s, abi);
         yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.OffloadHandle", x64 ? 8 : 4, hb, () => EncU(u), () => EncU(u with { OffloadHandle = h }));
-        yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.Operation", x64 ? 16 : 8, Distinct.U32Bytes, () => EncU(u), () => EncU(u with { Operation = (IpsecV2Operation)Distinct.U32 }));
+        yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.Operation", x64 ? 16 : 8, Distinct.U32Bytes, () => EncU(u), () => EncU(u with { Operation = (IPsecV2Operation)Distinct.U32 }));
         yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.Spi", x64 ? 20 : 12, Distinct.U32NetworkBytes, () => EncU(u), () => EncU(u with { Spi = Distinct.U32 }));
         yield return new($"{a} IPSEC_OFFLOAD_V2_UPDATE_SA.SequenceNumberHighOrder", x64 ? 24 : 16, Distinct.U32Bytes, () => EncU(u), () => EncU(u with { SequenceNumberHighOrder = Distinct.U32 }));
     }
@@ -317,8 +317,8 @@ public class LayoutTests
     [TestCase(NdisAbi.X86, NdisHeaderSizeConvention.StructureSize, "80 01 a0 00", 156)]
     public void V2AddSa_HeaderSizeAndKeyDataOffset_MatchDigest(NdisAbi abi, NdisHeaderSizeConvention size, string header, int keyData)
     {
-        var sa = new IpsecV2AddSa(0, IpsecV2Endpoints.IPv4(0, 0), 0, 0, new IpsecV2SecurityAssociation[] { default }, Distinct.U32Bytes);
-        byte[] bytes = IpsecV2Codec.EncodeAddSaChain([sa], abi, size);
+        var sa = new IPsecV2AddSa(0, IPsecV2Endpoints.IPv4(0, 0), 0, 0, new IPsecV2SecurityAssociation[] { default }, Distinct.U32Bytes);
+        byte[] bytes = IPsecV2Codec.EncodeAddSaChain([sa], abi, size);
         using (Assert.EnterMultipleScope())
         {
             HexAssert.AreEqual(header, bytes.AsSpan(0, 4), "Header");
@@ -335,8 +335,8 @@ public class LayoutTests
     public void V2AddSaEx_HeaderKeyLengthAndKeyOffset_MatchDigest(
         NdisAbi abi, NdisHeaderSizeConvention size, string header, int sizeofStruct, int keyLengthOffset, int keyOffsetOffset)
     {
-        var sa = new IpsecV2AddSaEx(0, IpsecV2Endpoints.IPv4(0, 0), 0, 0, new IpsecV2SecurityAssociation[] { default }, Distinct.U32Bytes);
-        byte[] bytes = IpsecV2Codec.EncodeAddSaEx(sa, abi, size);
+        var sa = new IPsecV2AddSaEx(0, IPsecV2Endpoints.IPv4(0, 0), 0, 0, new IPsecV2SecurityAssociation[] { default }, Distinct.U32Bytes);
+        byte[] bytes = IPsecV2Codec.EncodeAddSaEx(sa, abi, size);
         using (Assert.EnterMultipleScope())
         {
             HexAssert.AreEqual(header, bytes.AsSpan(0, 4), "Header");
@@ -351,7 +351,7 @@ public class LayoutTests
     [TestCase(NdisAbi.X86, "80 01 0c 00", 12)]
     public void V2DeleteSa_HeaderAndSize_MatchDigest(NdisAbi abi, string header, int size)
     {
-        byte[] bytes = IpsecV2Codec.EncodeDeleteSaChain([default], abi);
+        byte[] bytes = IPsecV2Codec.EncodeDeleteSaChain([default], abi);
         Assert.That(bytes, Has.Length.EqualTo(size));
         HexAssert.AreEqual(header, bytes.AsSpan(0, 4), "Header");
     }
@@ -362,7 +362,7 @@ public class LayoutTests
     [TestCase(NdisAbi.X86, NdisHeaderSizeConvention.StructureSize, "80 01 14 00", 20)]
     public void V2UpdateSa_HeaderAndSize_MatchDigest(NdisAbi abi, NdisHeaderSizeConvention size, string header, int length)
     {
-        byte[] bytes = IpsecV2Codec.EncodeUpdateSa(default, abi, size);
+        byte[] bytes = IPsecV2Codec.EncodeUpdateSa(default, abi, size);
         Assert.That(bytes, Has.Length.EqualTo(length));
         HexAssert.AreEqual(header, bytes.AsSpan(0, 4), "Header");
     }
@@ -374,16 +374,16 @@ public class LayoutTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(IpsecV2AddSaLayout.AddSa(abi).Size, Is.EqualTo(addSa));
-            Assert.That(IpsecV2AddSaLayout.AddSa(abi).SizeofRevision1, Is.EqualTo(addSaRev1));
-            Assert.That(IpsecV2AddSaLayout.AddSaEx(abi).Size, Is.EqualTo(addSaEx));
-            Assert.That(IpsecV2AddSaLayout.AddSaEx(abi).SizeofRevision1, Is.EqualTo(addSaExRev1));
-            Assert.That(IpsecV2SmallLayout.DeleteSa(abi).Size, Is.EqualTo(delete));
-            Assert.That(IpsecV2SmallLayout.DeleteSa(abi).SizeofRevision1, Is.EqualTo(deleteRev1));
-            Assert.That(IpsecV2SmallLayout.UpdateSa(abi).Size, Is.EqualTo(update));
-            Assert.That(IpsecV2SmallLayout.UpdateSa(abi).SizeofRevision1, Is.EqualTo(updateRev1));
-            Assert.That(IpsecV2Codec.SecurityAssociationSize, Is.EqualTo(48));
-            Assert.That(IpsecV2Codec.AlgorithmInfoSize, Is.EqualTo(16));
+            Assert.That(IPsecV2AddSaLayout.AddSa(abi).Size, Is.EqualTo(addSa));
+            Assert.That(IPsecV2AddSaLayout.AddSa(abi).SizeofRevision1, Is.EqualTo(addSaRev1));
+            Assert.That(IPsecV2AddSaLayout.AddSaEx(abi).Size, Is.EqualTo(addSaEx));
+            Assert.That(IPsecV2AddSaLayout.AddSaEx(abi).SizeofRevision1, Is.EqualTo(addSaExRev1));
+            Assert.That(IPsecV2SmallLayout.DeleteSa(abi).Size, Is.EqualTo(delete));
+            Assert.That(IPsecV2SmallLayout.DeleteSa(abi).SizeofRevision1, Is.EqualTo(deleteRev1));
+            Assert.That(IPsecV2SmallLayout.UpdateSa(abi).Size, Is.EqualTo(update));
+            Assert.That(IPsecV2SmallLayout.UpdateSa(abi).SizeofRevision1, Is.EqualTo(updateRev1));
+            Assert.That(IPsecV2Codec.SecurityAssociationSize, Is.EqualTo(48));
+            Assert.That(IPsecV2Codec.AlgorithmInfoSize, Is.EqualTo(16));
             Assert.That(OffloadIpsecV1Codec.SecurityAssociationSize, Is.EqualTo(44));
             Assert.That(OffloadIpsecV1Codec.AlgoInfoSize, Is.EqualTo(12));
             Assert.That(OffloadIpsecV1Codec.EncapTypeEntrySize, Is.EqualTo(8));

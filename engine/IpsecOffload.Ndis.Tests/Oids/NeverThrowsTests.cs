@@ -16,14 +16,14 @@ public class NeverThrowsTests
         foreach (NdisAbi abi in new[] { NdisAbi.X64, NdisAbi.X86 })
         {
             string a = abi.ToProtocolName();
-            var sa = new IpsecV2SecurityAssociation(0, IpsecV2Operation.Esp, 1, default, IpsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesGcm128, 20, 0, 16), 0);
-            var v2 = new IpsecV2AddSa(0, IpsecV2Endpoints.IPv4(1, 2), 0, 0, new[] { sa }, new byte[20]);
+            var sa = new IPsecV2SecurityAssociation(0, IPsecV2Operation.Esp, 1, default, IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesGcm128, 20, 0, 16), 0);
+            var v2 = new IPsecV2AddSa(0, IPsecV2Endpoints.IPv4(1, 2), 0, 0, new[] { sa }, new byte[20]);
             var v1 = new OffloadIpsecAddSa(default, OffloadSaFlags.Inbound, new OffloadSecurityAssociation[] { new(OffloadOperation.Encrypt, 1, default, default) }, 0, new byte[8]);
-            yield return D(a, "ADD_SA chain", IpsecV2Codec.EncodeAddSaChain([v2, v2, v2], abi), b => IpsecV2Codec.DecodeAddSaChain(b, abi).Succeeded);
-            yield return D(a, "ADD_SA handles", IpsecV2Codec.EncodeAddSaChain([v2, v2], abi), b => IpsecV2Codec.ReadAddSaOffloadHandles(b, abi).Succeeded);
-            yield return D(a, "ADD_SA_EX", IpsecV2Codec.EncodeAddSaEx(new(0, IpsecV2Endpoints.IPv4(1, 2), 0, 0, new[] { sa }, new byte[20]), abi), b => IpsecV2Codec.DecodeAddSaEx(b, abi).Succeeded);
-            yield return D(a, "DELETE_SA chain", IpsecV2Codec.EncodeDeleteSaChain([new(1), new(2), new(3)], abi), b => IpsecV2Codec.DecodeDeleteSaChain(b, abi).Succeeded);
-            yield return D(a, "UPDATE_SA", IpsecV2Codec.EncodeUpdateSa(new(1, IpsecV2Operation.Ah, 2, 3), abi), b => IpsecV2Codec.DecodeUpdateSa(b, abi).Succeeded);
+            yield return D(a, "ADD_SA chain", IPsecV2Codec.EncodeAddSaChain([v2, v2, v2], abi), b => IPsecV2Codec.DecodeAddSaChain(b, abi).Succeeded);
+            yield return D(a, "ADD_SA handles", IPsecV2Codec.EncodeAddSaChain([v2, v2], abi), b => IPsecV2Codec.ReadAddSaOffloadHandles(b, abi).Succeeded);
+            yield return D(a, "ADD_SA_EX", IPsecV2Codec.EncodeAddSaEx(new(0, IPsecV2Endpoints.IPv4(1, 2), 0, 0, new[] { sa }, new byte[20]), abi), b => IPsecV2Codec.DecodeAddSaEx(b, abi).Succeeded);
+            yield return D(a, "DELETE_SA chain", IPsecV2Codec.EncodeDeleteSaChain([new(1), new(2), new(3)], abi), b => IPsecV2Codec.DecodeDeleteSaChain(b, abi).Succeeded);
+            yield return D(a, "UPDATE_SA", IPsecV2Codec.EncodeUpdateSa(new(1, IPsecV2Operation.Ah, 2, 3), abi), b => IPsecV2Codec.DecodeUpdateSa(b, abi).Succeeded);
             yield return D(a, "v1 ADD_SA", OffloadIpsecV1Codec.EncodeAddSa(v1, abi), b => OffloadIpsecV1Codec.DecodeAddSa(b, abi).Succeeded);
             yield return D(a, "v1 ADD_UDPESP_SA", OffloadIpsecV1Codec.EncodeAddUdpEspSa(new(v1.Filter, v1.Flags, v1.SecAssoc, 0, default, 0, v1.KeyMat), abi),
                 b => OffloadIpsecV1Codec.DecodeAddUdpEspSa(b, abi).Succeeded);

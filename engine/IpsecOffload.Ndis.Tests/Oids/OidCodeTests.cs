@@ -33,16 +33,16 @@ public class OidCodeTests
     public void TypedRequestFactories_CarryTheirOidSetTypeAndCodecBytes()
     {
         var abi = NdisAbi.X86;
-        var v2 = new IpsecV2AddSa(0, IpsecV2Endpoints.IPv4(1, 2), 0, 0, new IpsecV2SecurityAssociation[] { new(0, IpsecV2Operation.Ah, 3, default, default, 0) }, Array.Empty<byte>());
+        var v2 = new IPsecV2AddSa(0, IPsecV2Endpoints.IPv4(1, 2), 0, 0, new IPsecV2SecurityAssociation[] { new(0, IPsecV2Operation.Ah, 3, default, default, 0) }, Array.Empty<byte>());
         var v1 = new OffloadIpsecAddSa(default, OffloadSaFlags.Outbound, new OffloadSecurityAssociation[] { new(OffloadOperation.Authenticate, 3, default, default) }, 0, Array.Empty<byte>());
         var requests = new (OidRequest Request, NdisOid Oid, byte[] Bytes)[]
         {
             (OidRequest.OffloadParameters(new NdisOffloadParameters()), NdisOid.TcpOffloadParameters, NdisOffloadParametersCodec.Encode(new NdisOffloadParameters())),
             (OidRequest.V1AddSa(v1, abi), NdisOid.TcpTaskIpsecAddSa, OffloadIpsecV1Codec.EncodeAddSa(v1, abi)),
             (OidRequest.V1DeleteSa(new(7), abi), NdisOid.TcpTaskIpsecDeleteSa, OffloadIpsecV1Codec.EncodeDeleteSa(new(7), abi)),
-            (OidRequest.V2AddSa([v2], abi), NdisOid.TcpTaskIpsecOffloadV2AddSa, IpsecV2Codec.EncodeAddSaChain([v2], abi)),
-            (OidRequest.V2DeleteSa([new(7)], abi), NdisOid.TcpTaskIpsecOffloadV2DeleteSa, IpsecV2Codec.EncodeDeleteSaChain([new(7)], abi)),
-            (OidRequest.V2UpdateSa(new(7, IpsecV2Operation.Esp, 1, 2), abi), NdisOid.TcpTaskIpsecOffloadV2UpdateSa, IpsecV2Codec.EncodeUpdateSa(new(7, IpsecV2Operation.Esp, 1, 2), abi)),
+            (OidRequest.V2AddSa([v2], abi), NdisOid.TcpTaskIpsecOffloadV2AddSa, IPsecV2Codec.EncodeAddSaChain([v2], abi)),
+            (OidRequest.V2DeleteSa([new(7)], abi), NdisOid.TcpTaskIpsecOffloadV2DeleteSa, IPsecV2Codec.EncodeDeleteSaChain([new(7)], abi)),
+            (OidRequest.V2UpdateSa(new(7, IPsecV2Operation.Esp, 1, 2), abi), NdisOid.TcpTaskIpsecOffloadV2UpdateSa, IPsecV2Codec.EncodeUpdateSa(new(7, IPsecV2Operation.Esp, 1, 2), abi)),
         };
         using (Assert.EnterMultipleScope())
         {
@@ -65,7 +65,7 @@ public class OidCodeTests
     [Test]
     public void EquatableArray_ToString_NeverShowsKeyBytes()
     {
-        var sa = new IpsecV2AddSa(0, IpsecV2Endpoints.IPv4(1, 2), 0, 0, new IpsecV2SecurityAssociation[] { default }, new byte[] { 0xDE, 0xAD, 0xBE, 0xEF });
+        var sa = new IPsecV2AddSa(0, IPsecV2Endpoints.IPv4(1, 2), 0, 0, new IPsecV2SecurityAssociation[] { default }, new byte[] { 0xDE, 0xAD, 0xBE, 0xEF });
         Assert.That(sa.ToString(), Does.Contain("[4 items]").And.Not.Contains("222").And.Not.Contains("DE"));
     }
 }

@@ -43,42 +43,42 @@ public class RoundTripTests
         return (filter, g.Pick(OffloadSaFlags.None, OffloadSaFlags.Inbound, OffloadSaFlags.Outbound, OffloadSaFlags.Inbound | OffloadSaFlags.Outbound), sas, keys);
     }
 
-    private static IpsecV2AlgorithmInfo V2Algorithm(FullRange g, int maxBit, int keyArray)
+    private static IPsecV2AlgorithmInfo V2Algorithm(FullRange g, int maxBit, int keyArray)
     {
         uint identifier = g.Int(0, 4) == 0 ? 0 : 1u << g.Int(0, maxBit + 1);
         int length = g.Int(0, keyArray + 1);
         int offset = g.Int(0, keyArray - length + 1);
-        return new IpsecV2AlgorithmInfo(identifier, (uint)length, (uint)offset, g.U32());
+        return new IPsecV2AlgorithmInfo(identifier, (uint)length, (uint)offset, g.U32());
     }
 
-    private static IpsecV2SecurityAssociation[] V2Sas(FullRange g, int keyArray)
+    private static IPsecV2SecurityAssociation[] V2Sas(FullRange g, int keyArray)
     {
-        var sas = new IpsecV2SecurityAssociation[g.Int(1, 3)];
+        var sas = new IPsecV2SecurityAssociation[g.Int(1, 3)];
         for (int i = 0; i < sas.Length; i++)
         {
-            sas[i] = new IpsecV2SecurityAssociation(g.Pick(IpsecV2SaFlags.None, IpsecV2SaFlags.Esn), g.Pick(IpsecV2Operation.Ah, IpsecV2Operation.Esp),
+            sas[i] = new IPsecV2SecurityAssociation(g.Pick(IPsecV2SaFlags.None, IPsecV2SaFlags.Esn), g.Pick(IPsecV2Operation.Ah, IPsecV2Operation.Esp),
                 g.U32(), V2Algorithm(g, 5, keyArray), V2Algorithm(g, 8, keyArray), g.U32());
         }
 
         return sas;
     }
 
-    private static (IpsecV2AddSaFlags, IpsecV2Endpoints) V2Endpoints(FullRange g)
+    private static (IPsecV2AddSaFlags, IPsecV2Endpoints) V2Endpoints(FullRange g)
     {
         bool ipv6 = g.Bool();
-        var flags = (g.Bool() ? IpsecV2AddSaFlags.Inbound : 0) | (ipv6 ? IpsecV2AddSaFlags.IPv6 : 0);
-        return (flags, ipv6 ? IpsecV2Endpoints.IPv6(g.Bytes(16), g.Bytes(16)) : IpsecV2Endpoints.IPv4(g.U32(), g.U32()));
+        var flags = (g.Bool() ? IPsecV2AddSaFlags.Inbound : 0) | (ipv6 ? IPsecV2AddSaFlags.IPv6 : 0);
+        return (flags, ipv6 ? IPsecV2Endpoints.IPv6(g.Bytes(16), g.Bytes(16)) : IPsecV2Endpoints.IPv4(g.U32(), g.U32()));
     }
 
-    private static IpsecV2UdpEspEncapsulation UdpEsp(FullRange g) => g.Pick(
-        IpsecV2UdpEspEncapsulation.None, IpsecV2UdpEspEncapsulation.Transport, IpsecV2UdpEspEncapsulation.Tunnel,
-        IpsecV2UdpEspEncapsulation.TransportOverUdpEspTunnel, IpsecV2UdpEspEncapsulation.UdpEspTransportOverTunnel);
+    private static IPsecV2UdpEspEncapsulation UdpEsp(FullRange g) => g.Pick(
+        IPsecV2UdpEspEncapsulation.None, IPsecV2UdpEspEncapsulation.Transport, IPsecV2UdpEspEncapsulation.Tunnel,
+        IPsecV2UdpEspEncapsulation.TransportOverUdpEspTunnel, IPsecV2UdpEspEncapsulation.UdpEspTransportOverTunnel);
 
-    private static IpsecV2AddSa V2AddSa(FullRange g, NdisAbi abi)
+    private static IPsecV2AddSa V2AddSa(FullRange g, NdisAbi abi)
     {
         int keyArray = g.Int(0, 65);
         var (flags, endpoints) = V2Endpoints(g);
-        return new IpsecV2AddSa(flags, endpoints, g.Handle(abi), UdpEsp(g), V2Sas(g, keyArray), g.Bytes(keyArray));
+        return new IPsecV2AddSa(flags, endpoints, g.Handle(abi), UdpEsp(g), V2Sas(g, keyArray), g.Bytes(keyArray));
     }
 
     // ------------------------------------------------------------ tests
@@ -128,9 +128,9 @@ public class RoundTripTests
     {
         var g = new FullRange(4000 + salt);
         var chain = Enumerable.Range(0, 1 + salt % 6).Select(_ => V2AddSa(g, abi)).ToArray();
-        byte[] bytes = IpsecV2Codec.EncodeAddSaChain(chain, abi);
-        var decoded = IpsecV2Codec.DecodeAddSaChain(bytes, abi);
-        AssertRoundTrip(new EquatableArray<IpsecV2AddSa>(chain), bytes, decoded, v => IpsecV2Codec.EncodeAddSaChain(v, abi));
+        byte[] bytes = IPsecV2Codec.EncodeAddSaChain(chain, abi);
+        var decoded = IPsecV2Codec.DecodeAddSaChain(bytes, abi);
+        AssertRoundTrip(new EquatableArray<IPsecV2AddSa>(chain), bytes, decoded, v => IPsecV2Codec.EncodeAddSaChain(v, abi));
         Assert.That(decoded.BytesRead, Is.EqualTo(bytes.Length));
     }
 
@@ -140,29 +140,29 @@ public class RoundTripTests
         var g = new FullRange(5000 + salt);
         int keyArray = g.Int(0, 65);
         var (flags, endpoints) = V2Endpoints(g);
-        var sa = new IpsecV2AddSaEx(flags, endpoints, g.Handle(abi), UdpEsp(g), V2Sas(g, keyArray), g.Bytes(keyArray), g.U32(), g.U16());
+        var sa = new IPsecV2AddSaEx(flags, endpoints, g.Handle(abi), UdpEsp(g), V2Sas(g, keyArray), g.Bytes(keyArray), g.U32(), g.U16());
         var size = g.Pick(NdisHeaderSizeConvention.RevisionSize, NdisHeaderSizeConvention.StructureSize);
-        byte[] bytes = IpsecV2Codec.EncodeAddSaEx(sa, abi, size);
-        AssertRoundTrip(sa, bytes, IpsecV2Codec.DecodeAddSaEx(bytes, abi), v => IpsecV2Codec.EncodeAddSaEx(v, abi, size));
+        byte[] bytes = IPsecV2Codec.EncodeAddSaEx(sa, abi, size);
+        AssertRoundTrip(sa, bytes, IPsecV2Codec.DecodeAddSaEx(bytes, abi), v => IPsecV2Codec.EncodeAddSaEx(v, abi, size));
     }
 
     [TestCaseSource(nameof(Seeds))]
     public void V2DeleteSaChain_OneToSixFullRangeHandles_RoundTrip(NdisAbi abi, int salt)
     {
         var g = new FullRange(6000 + salt);
-        var chain = Enumerable.Range(0, 1 + salt % 6).Select(_ => new IpsecV2DeleteSa(g.Handle(abi))).ToArray();
-        byte[] bytes = IpsecV2Codec.EncodeDeleteSaChain(chain, abi);
-        AssertRoundTrip(new EquatableArray<IpsecV2DeleteSa>(chain), bytes, IpsecV2Codec.DecodeDeleteSaChain(bytes, abi),
-            v => IpsecV2Codec.EncodeDeleteSaChain(v, abi));
+        var chain = Enumerable.Range(0, 1 + salt % 6).Select(_ => new IPsecV2DeleteSa(g.Handle(abi))).ToArray();
+        byte[] bytes = IPsecV2Codec.EncodeDeleteSaChain(chain, abi);
+        AssertRoundTrip(new EquatableArray<IPsecV2DeleteSa>(chain), bytes, IPsecV2Codec.DecodeDeleteSaChain(bytes, abi),
+            v => IPsecV2Codec.EncodeDeleteSaChain(v, abi));
     }
 
     [TestCaseSource(nameof(Seeds))]
     public void V2UpdateSa_FullRangeValues_RoundTrip(NdisAbi abi, int salt)
     {
         var g = new FullRange(7000 + salt);
-        var sa = new IpsecV2UpdateSa(g.Handle(abi), g.Pick(IpsecV2Operation.Ah, IpsecV2Operation.Esp), g.U32(), g.U32());
-        byte[] bytes = IpsecV2Codec.EncodeUpdateSa(sa, abi);
-        AssertRoundTrip(sa, bytes, IpsecV2Codec.DecodeUpdateSa(bytes, abi), v => IpsecV2Codec.EncodeUpdateSa(v, abi));
+        var sa = new IPsecV2UpdateSa(g.Handle(abi), g.Pick(IPsecV2Operation.Ah, IPsecV2Operation.Esp), g.U32(), g.U32());
+        byte[] bytes = IPsecV2Codec.EncodeUpdateSa(sa, abi);
+        AssertRoundTrip(sa, bytes, IPsecV2Codec.DecodeUpdateSa(bytes, abi), v => IPsecV2Codec.EncodeUpdateSa(v, abi));
     }
 
     [TestCaseSource(nameof(Seeds))]
@@ -184,9 +184,9 @@ public class RoundTripTests
     [TestCase(NdisAbi.X86, (ulong)uint.MaxValue)]
     public void V2AddSa_ExtremeHandle_RoundTrips(NdisAbi abi, ulong handle)
     {
-        var sa = new IpsecV2AddSa(0, IpsecV2Endpoints.IPv4(uint.MaxValue, uint.MaxValue), handle, 0,
-            new IpsecV2SecurityAssociation[] { new(0, IpsecV2Operation.Esp, uint.MaxValue, default, default, uint.MaxValue) }, Array.Empty<byte>());
-        byte[] bytes = IpsecV2Codec.EncodeAddSaChain([sa], abi);
-        Assert.That(OidAssert.Accepted(IpsecV2Codec.DecodeAddSaChain(bytes, abi))[0], Is.EqualTo(sa));
+        var sa = new IPsecV2AddSa(0, IPsecV2Endpoints.IPv4(uint.MaxValue, uint.MaxValue), handle, 0,
+            new IPsecV2SecurityAssociation[] { new(0, IPsecV2Operation.Esp, uint.MaxValue, default, default, uint.MaxValue) }, Array.Empty<byte>());
+        byte[] bytes = IPsecV2Codec.EncodeAddSaChain([sa], abi);
+        Assert.That(OidAssert.Accepted(IPsecV2Codec.DecodeAddSaChain(bytes, abi))[0], Is.EqualTo(sa));
     }
 }

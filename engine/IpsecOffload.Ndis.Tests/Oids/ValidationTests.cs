@@ -10,21 +10,21 @@ public class ValidationTests
 {
     // ------------------------------------------------------------ valid starting points
 
-    private static readonly IpsecV2SecurityAssociation EspSa = new(IpsecV2SaFlags.Esn, IpsecV2Operation.Esp, 0x1234_5678,
-        IpsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha1, 20, 16),
-        IpsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesCbc128, 16, 0), 0);
+    private static readonly IPsecV2SecurityAssociation EspSa = new(IPsecV2SaFlags.Esn, IPsecV2Operation.Esp, 0x1234_5678,
+        IPsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha1, 20, 16),
+        IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesCbc128, 16, 0), 0);
 
-    private static readonly IpsecV2SecurityAssociation AhSa = new(IpsecV2SaFlags.None, IpsecV2Operation.Ah, 0x9ABC_DEF0,
-        IpsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha256, 32, 36), default, 0);
+    private static readonly IPsecV2SecurityAssociation AhSa = new(IPsecV2SaFlags.None, IPsecV2Operation.Ah, 0x9ABC_DEF0,
+        IPsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha256, 32, 36), default, 0);
 
-    private static IpsecV2AddSa V2Element() => new(IpsecV2AddSaFlags.Inbound, IpsecV2Endpoints.IPv4(0x0A00_0001, 0x0A00_0002), 0,
-        IpsecV2UdpEspEncapsulation.None, new[] { EspSa, AhSa }, new byte[68]);
+    private static IPsecV2AddSa V2Element() => new(IPsecV2AddSaFlags.Inbound, IPsecV2Endpoints.IPv4(0x0A00_0001, 0x0A00_0002), 0,
+        IPsecV2UdpEspEncapsulation.None, new[] { EspSa, AhSa }, new byte[68]);
 
     private static byte[] V2Chain(NdisAbi abi, int count = 2) =>
-        IpsecV2Codec.EncodeAddSaChain(Enumerable.Repeat(V2Element(), count).ToArray(), abi);
+        IPsecV2Codec.EncodeAddSaChain(Enumerable.Repeat(V2Element(), count).ToArray(), abi);
 
-    private static byte[] V2Ex(NdisAbi abi) => IpsecV2Codec.EncodeAddSaEx(
-        new IpsecV2AddSaEx(0, IpsecV2Endpoints.IPv4(1, 2), 0, 0, new[] { EspSa, AhSa }, new byte[68]), abi);
+    private static byte[] V2Ex(NdisAbi abi) => IPsecV2Codec.EncodeAddSaEx(
+        new IPsecV2AddSaEx(0, IPsecV2Endpoints.IPv4(1, 2), 0, 0, new[] { EspSa, AhSa }, new byte[68]), abi);
 
     private static OffloadIpsecAddSa V1AddSa() => new(default, OffloadSaFlags.Outbound, new OffloadSecurityAssociation[]
     {
@@ -41,11 +41,11 @@ public class ValidationTests
             new OffloadIpsecUdpEspEncapTypeEntry(UdpEncapType.Other, 4500), 0, a.KeyMat), abi);
     }
 
-    private static int V2Sa(NdisAbi abi, int slot, int inner) => IpsecV2AddSaLayout.AddSa(abi).SecAssoc + 48 * slot + inner;
+    private static int V2Sa(NdisAbi abi, int slot, int inner) => IPsecV2AddSaLayout.AddSa(abi).SecAssoc + 48 * slot + inner;
 
     private static int V1Sa(int slot, int inner) => 36 + 44 * slot + inner;
 
-    private static IpsecV2AddSa[] Baseline(NdisAbi abi) => OidAssert.Accepted(IpsecV2Codec.DecodeAddSaChain(V2Chain(abi), abi)).ToArray();
+    private static IPsecV2AddSa[] Baseline(NdisAbi abi) => OidAssert.Accepted(IPsecV2Codec.DecodeAddSaChain(V2Chain(abi), abi)).ToArray();
 
     [TestCase(NdisAbi.X64)]
     [TestCase(NdisAbi.X86)]
@@ -54,7 +54,7 @@ public class ValidationTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(Baseline(abi), Has.Length.EqualTo(2));
-            Assert.That(IpsecV2Codec.DecodeAddSaEx(V2Ex(abi), abi).Succeeded, Is.True);
+            Assert.That(IPsecV2Codec.DecodeAddSaEx(V2Ex(abi), abi).Succeeded, Is.True);
             Assert.That(OffloadIpsecV1Codec.DecodeAddSa(V1Add(abi), abi).Succeeded, Is.True);
             Assert.That(OffloadIpsecV1Codec.DecodeAddUdpEspSa(V1Udp(abi), abi).Succeeded, Is.True);
         }
@@ -66,7 +66,7 @@ public class ValidationTests
     [TestCase(NdisAbi.X86, 156)]
     public void V2AddSa_BufferOneShortOfKeyData_InvalidLengthWithBytesNeeded(NdisAbi abi, int fixedPart)
     {
-        var r = IpsecV2Codec.DecodeAddSaChain(V2Chain(abi, 1).AsSpan(0, fixedPart - 1), abi);
+        var r = IPsecV2Codec.DecodeAddSaChain(V2Chain(abi, 1).AsSpan(0, fixedPart - 1), abi);
         OidAssert.Rejected(r, NdisStatus.InvalidLength, "IPSEC_OFFLOAD_V2_ADD_SA[0]", $"{fixedPart}", $"{fixedPart - 1}");
         Assert.That(r.BytesNeeded, Is.EqualTo(fixedPart));
     }
@@ -76,7 +76,7 @@ public class ValidationTests
     public void V2AddSa_SecondElementTruncated_InvalidLengthNamesElementAndBytesNeeded(NdisAbi abi, int secondOffset, int needed)
     {
         byte[] chain = V2Chain(abi);
-        var r = IpsecV2Codec.DecodeAddSaChain(chain.AsSpan(0, secondOffset + 10), abi);
+        var r = IPsecV2Codec.DecodeAddSaChain(chain.AsSpan(0, secondOffset + 10), abi);
         OidAssert.Rejected(r, NdisStatus.InvalidLength, "IPSEC_OFFLOAD_V2_ADD_SA[1]", $"offset {secondOffset}");
         Assert.That(r.BytesNeeded, Is.EqualTo(needed));
     }
@@ -91,9 +91,9 @@ public class ValidationTests
             yield return Short(a, "OFFLOAD_IPSEC_ADD_UDPESP_SA", x64 ? 196 : 188, n => OffloadIpsecV1Codec.DecodeAddUdpEspSa(new byte[n], abi));
             yield return Short(a, "OFFLOAD_IPSEC_DELETE_SA", x64 ? 8 : 4, n => OffloadIpsecV1Codec.DecodeDeleteSa(new byte[n], abi));
             yield return Short(a, "OFFLOAD_IPSEC_DELETE_UDPESP_SA", x64 ? 16 : 8, n => OffloadIpsecV1Codec.DecodeDeleteUdpEspSa(new byte[n], abi));
-            yield return Short(a, "IPSEC_OFFLOAD_V2_ADD_SA_EX", x64 ? 170 : 162, n => IpsecV2Codec.DecodeAddSaEx(new byte[n], abi));
-            yield return Short(a, "IPSEC_OFFLOAD_V2_DELETE_SA[0]", x64 ? 24 : 12, n => IpsecV2Codec.DecodeDeleteSaChain(new byte[n], abi));
-            yield return Short(a, "IPSEC_OFFLOAD_V2_UPDATE_SA", x64 ? 28 : 20, n => IpsecV2Codec.DecodeUpdateSa(new byte[n], abi));
+            yield return Short(a, "IPSEC_OFFLOAD_V2_ADD_SA_EX", x64 ? 170 : 162, n => IPsecV2Codec.DecodeAddSaEx(new byte[n], abi));
+            yield return Short(a, "IPSEC_OFFLOAD_V2_DELETE_SA[0]", x64 ? 24 : 12, n => IPsecV2Codec.DecodeDeleteSaChain(new byte[n], abi));
+            yield return Short(a, "IPSEC_OFFLOAD_V2_UPDATE_SA", x64 ? 28 : 20, n => IPsecV2Codec.DecodeUpdateSa(new byte[n], abi));
         }
 
         yield return Short("any", "NDIS_OFFLOAD_PARAMETERS", 20, n => NdisOffloadParametersCodec.Decode(new byte[n]));
@@ -136,10 +136,10 @@ public class ValidationTests
         foreach (NdisAbi abi in new[] { NdisAbi.X64, NdisAbi.X86 })
         {
             string a = abi.ToProtocolName();
-            yield return Header(a, "IPSEC_OFFLOAD_V2_ADD_SA[0]", abi == NdisAbi.X64 ? 169 : 157, () => V2Chain(abi, 1), b => IpsecV2Codec.DecodeAddSaChain(b, abi).Error);
-            yield return Header(a, "IPSEC_OFFLOAD_V2_ADD_SA_EX", abi == NdisAbi.X64 ? 170 : 162, () => V2Ex(abi), b => IpsecV2Codec.DecodeAddSaEx(b, abi).Error);
-            yield return Header(a, "IPSEC_OFFLOAD_V2_DELETE_SA[0]", abi == NdisAbi.X64 ? 24 : 12, () => IpsecV2Codec.EncodeDeleteSaChain([new(5)], abi), b => IpsecV2Codec.DecodeDeleteSaChain(b, abi).Error);
-            yield return Header(a, "IPSEC_OFFLOAD_V2_UPDATE_SA", abi == NdisAbi.X64 ? 28 : 20, () => IpsecV2Codec.EncodeUpdateSa(new(5, IpsecV2Operation.Esp, 1, 2), abi), b => IpsecV2Codec.DecodeUpdateSa(b, abi).Error);
+            yield return Header(a, "IPSEC_OFFLOAD_V2_ADD_SA[0]", abi == NdisAbi.X64 ? 169 : 157, () => V2Chain(abi, 1), b => IPsecV2Codec.DecodeAddSaChain(b, abi).Error);
+            yield return Header(a, "IPSEC_OFFLOAD_V2_ADD_SA_EX", abi == NdisAbi.X64 ? 170 : 162, () => V2Ex(abi), b => IPsecV2Codec.DecodeAddSaEx(b, abi).Error);
+            yield return Header(a, "IPSEC_OFFLOAD_V2_DELETE_SA[0]", abi == NdisAbi.X64 ? 24 : 12, () => IPsecV2Codec.EncodeDeleteSaChain([new(5)], abi), b => IPsecV2Codec.DecodeDeleteSaChain(b, abi).Error);
+            yield return Header(a, "IPSEC_OFFLOAD_V2_UPDATE_SA", abi == NdisAbi.X64 ? 28 : 20, () => IPsecV2Codec.EncodeUpdateSa(new(5, IPsecV2Operation.Esp, 1, 2), abi), b => IPsecV2Codec.DecodeUpdateSa(b, abi).Error);
         }
 
         yield return Header("any", "NDIS_OFFLOAD_PARAMETERS", 22, () => NdisOffloadParametersCodec.Encode(new NdisOffloadParameters()), b => NdisOffloadParametersCodec.Decode(b).Error);
@@ -190,8 +190,8 @@ public class ValidationTests
     [TestCase(NdisAbi.X86)]
     public void V2AddSa_StructureSizeConvention_Accepted(NdisAbi abi)
     {
-        byte[] b = IpsecV2Codec.EncodeAddSaChain([V2Element()], abi, NdisHeaderSizeConvention.StructureSize);
-        Assert.That(IpsecV2Codec.DecodeAddSaChain(b, abi).Succeeded, Is.True);
+        byte[] b = IPsecV2Codec.EncodeAddSaChain([V2Element()], abi, NdisHeaderSizeConvention.StructureSize);
+        Assert.That(IPsecV2Codec.DecodeAddSaChain(b, abi).Succeeded, Is.True);
     }
 
     // ------------------------------------------------------------ 3. key material outside the buffer
@@ -233,10 +233,10 @@ public class ValidationTests
     [TestCase(NdisAbi.X86)]
     public void V2AddSa_KeyLengthPastBufferEnd_InvalidLengthWithBytesNeeded(NdisAbi abi)
     {
-        var layout = IpsecV2AddSaLayout.AddSa(abi);
+        var layout = IPsecV2AddSaLayout.AddSa(abi);
         byte[] b = V2Chain(abi, 1);
         LittleEndianWrite.U32(b, layout.KeyLength, 69);
-        var r = IpsecV2Codec.DecodeAddSaChain(b, abi);
+        var r = IPsecV2Codec.DecodeAddSaChain(b, abi);
         OidAssert.Rejected(r, NdisStatus.InvalidLength, "IPSEC_OFFLOAD_V2_ADD_SA[0].KeyLength", "KeyLength 69", $"{b.Length}");
         Assert.That(r.BytesNeeded, Is.EqualTo(layout.KeyData + 69));
     }
@@ -245,10 +245,10 @@ public class ValidationTests
     [TestCase(NdisAbi.X86, 224)]
     public void V2AddSa_SecondElementKeyLengthPastBufferEnd_InvalidLengthNamesSecondElement(NdisAbi abi, int secondOffset)
     {
-        var layout = IpsecV2AddSaLayout.AddSa(abi);
+        var layout = IPsecV2AddSaLayout.AddSa(abi);
         byte[] b = V2Chain(abi);
         LittleEndianWrite.U32(b, secondOffset + layout.KeyLength, 1000);
-        var r = IpsecV2Codec.DecodeAddSaChain(b, abi);
+        var r = IPsecV2Codec.DecodeAddSaChain(b, abi);
         OidAssert.Rejected(r, NdisStatus.InvalidLength, "IPSEC_OFFLOAD_V2_ADD_SA[1].KeyLength", "KeyLength 1000");
         Assert.That(r.BytesNeeded, Is.EqualTo(secondOffset + layout.KeyData + 1000));
     }
@@ -260,7 +260,7 @@ public class ValidationTests
     {
         byte[] b = V2Chain(abi, 1);
         LittleEndianWrite.U32(b, V2Sa(abi, slot, algorithm + 8), 60); // KeyOffsetBytes 60 + KeyLength (>= 16) > 68
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData,
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData,
             $"SecAssoc[{slot}].{member}.KeyOffsetBytes", "KeyOffsetBytes 60", "68-byte KeyData array");
     }
 
@@ -270,17 +270,17 @@ public class ValidationTests
     {
         byte[] b = V2Chain(abi, 1);
         LittleEndianWrite.U32(b, V2Sa(abi, 0, 28 + 8), uint.MaxValue);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "EncryptionAlgorithm.KeyOffsetBytes", "4294967295");
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "EncryptionAlgorithm.KeyOffsetBytes", "4294967295");
     }
 
     [TestCase(NdisAbi.X64)]
     [TestCase(NdisAbi.X86)]
     public void V2AddSaEx_KeyOffsetPlusKeyLengthPastBufferEnd_InvalidLengthWithBytesNeeded(NdisAbi abi)
     {
-        var layout = IpsecV2AddSaLayout.AddSaEx(abi);
+        var layout = IPsecV2AddSaLayout.AddSaEx(abi);
         byte[] b = V2Ex(abi);
         LittleEndianWrite.U32(b, layout.KeyOffset, (uint)layout.Size + 1);
-        var r = IpsecV2Codec.DecodeAddSaEx(b, abi);
+        var r = IPsecV2Codec.DecodeAddSaEx(b, abi);
         OidAssert.Rejected(r, NdisStatus.InvalidLength, "IPSEC_OFFLOAD_V2_ADD_SA_EX.KeyOffset", $"KeyOffset {layout.Size + 1}", "KeyLength 68", $"{b.Length}");
         Assert.That(r.BytesNeeded, Is.EqualTo(b.Length + 1));
     }
@@ -289,20 +289,20 @@ public class ValidationTests
     [TestCase(NdisAbi.X86)]
     public void V2AddSaEx_KeyOffsetInsideFixedPart_InvalidData(NdisAbi abi)
     {
-        var layout = IpsecV2AddSaLayout.AddSaEx(abi);
+        var layout = IPsecV2AddSaLayout.AddSaEx(abi);
         byte[] b = V2Ex(abi);
         LittleEndianWrite.U32(b, layout.KeyOffset, 40);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.KeyOffset", "KeyOffset 40", $"{layout.SizeofRevision1}");
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.KeyOffset", "KeyOffset 40", $"{layout.SizeofRevision1}");
     }
 
     [TestCase(NdisAbi.X64)]
     [TestCase(NdisAbi.X86)]
     public void V2AddSaEx_AlgorithmKeyPastKeyArray_InvalidData(NdisAbi abi)
     {
-        var layout = IpsecV2AddSaLayout.AddSaEx(abi);
+        var layout = IPsecV2AddSaLayout.AddSaEx(abi);
         byte[] b = V2Ex(abi);
         LittleEndianWrite.U32(b, layout.SecAssoc + 48 + 12 + 4, 33); // SecAssoc[1].AuthenticationAlgorithm.KeyLength: 36 + 33 > 68
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "SecAssoc[1].AuthenticationAlgorithm.KeyOffsetBytes", "KeyLength 33", "68");
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "SecAssoc[1].AuthenticationAlgorithm.KeyOffsetBytes", "KeyLength 33", "68");
     }
 
     // ------------------------------------------------------------ 4. algorithm identifiers
@@ -326,7 +326,7 @@ public class ValidationTests
     {
         byte[] b = V2Chain(abi, 1);
         LittleEndianWrite.U32(b, V2Sa(abi, 0, inner), value);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, $"SecAssoc[0].{field}", $"0x{value:X8}", why);
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, $"SecAssoc[0].{field}", $"0x{value:X8}", why);
     }
 
     // ------------------------------------------------------------ 5. Operation
@@ -346,15 +346,15 @@ public class ValidationTests
     {
         byte[] b = V2Chain(abi, 1);
         LittleEndianWrite.U32(b, V2Sa(abi, 1, 4), operation);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].SecAssoc[1].Operation", $"Operation {operation}");
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].SecAssoc[1].Operation", $"Operation {operation}");
     }
 
     [TestCase(NdisAbi.X64)]
     [TestCase(NdisAbi.X86)]
     public void V2UpdateSa_OperationMax_InvalidData(NdisAbi abi)
     {
-        byte[] b = IpsecV2Codec.EncodeUpdateSa(new(1, (IpsecV2Operation)3, 2, 3), abi);
-        OidAssert.Rejected(IpsecV2Codec.DecodeUpdateSa(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_UPDATE_SA.Operation", "Operation 3");
+        byte[] b = IPsecV2Codec.EncodeUpdateSa(new(1, (IPsecV2Operation)3, 2, 3), abi);
+        OidAssert.Rejected(IPsecV2Codec.DecodeUpdateSa(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_UPDATE_SA.Operation", "Operation 3");
     }
 
     // ------------------------------------------------------------ 6. SA counts
@@ -365,8 +365,8 @@ public class ValidationTests
     public void V2AddSa_NumExtHdrsNotOneOrTwo_InvalidData(NdisAbi abi, uint value)
     {
         byte[] b = V2Chain(abi, 1);
-        LittleEndianWrite.U32(b, IpsecV2AddSaLayout.AddSa(abi).NumExtHdrs, value);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].NumExtHdrs", $"NumExtHdrs {value}");
+        LittleEndianWrite.U32(b, IPsecV2AddSaLayout.AddSa(abi).NumExtHdrs, value);
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].NumExtHdrs", $"NumExtHdrs {value}");
     }
 
     [TestCase(NdisAbi.X86, 3u)]
@@ -374,7 +374,7 @@ public class ValidationTests
     {
         byte[] b = V2Ex(abi);
         LittleEndianWrite.U32(b, 4, value);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.NumExtHdrs", $"NumExtHdrs {value}");
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.NumExtHdrs", $"NumExtHdrs {value}");
     }
 
     [TestCase(NdisAbi.X64, (ushort)0, "0")]
@@ -421,8 +421,8 @@ public class ValidationTests
             next = (uint)elementOffset;
         }
 
-        LittleEndianWrite.Pointer(b, elementOffset + IpsecV2AddSaLayout.AddSa(abi).Next, abi, next);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, $"IPSEC_OFFLOAD_V2_ADD_SA[{index}].Next", $"Next {next}", why);
+        LittleEndianWrite.Pointer(b, elementOffset + IPsecV2AddSaLayout.AddSa(abi).Next, abi, next);
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, $"IPSEC_OFFLOAD_V2_ADD_SA[{index}].Next", $"Next {next}", why);
     }
 
     [TestCase(NdisAbi.X64, 24, 32u, "itself")]
@@ -432,9 +432,9 @@ public class ValidationTests
     [TestCase(NdisAbi.X64, 24, 72u, "outside")]
     public void V2DeleteSa_BadNext_InvalidDataNamingNext(NdisAbi abi, int elementOffset, uint next, string why)
     {
-        byte[] b = IpsecV2Codec.EncodeDeleteSaChain([new(1), new(2), new(3)], abi);
-        LittleEndianWrite.Pointer(b, elementOffset + IpsecV2SmallLayout.DeleteSa(abi).Next, abi, next);
-        OidAssert.Rejected(IpsecV2Codec.DecodeDeleteSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_DELETE_SA[1].Next", $"Next {next}", why);
+        byte[] b = IPsecV2Codec.EncodeDeleteSaChain([new(1), new(2), new(3)], abi);
+        LittleEndianWrite.Pointer(b, elementOffset + IPsecV2SmallLayout.DeleteSa(abi).Next, abi, next);
+        OidAssert.Rejected(IPsecV2Codec.DecodeDeleteSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_DELETE_SA[1].Next", $"Next {next}", why);
     }
 
     [Test]
@@ -442,12 +442,12 @@ public class ValidationTests
     {
         // Not what the encoder produces, but a forward, aligned, in-buffer pointer cannot loop.
         var chain = new[] { V2Element(), V2Element() };
-        byte[] tight = IpsecV2Codec.EncodeAddSaChain(chain, NdisAbi.X64);
+        byte[] tight = IPsecV2Codec.EncodeAddSaChain(chain, NdisAbi.X64);
         byte[] gapped = new byte[tight.Length + 16];
         tight.AsSpan(0, 240).CopyTo(gapped);
         tight.AsSpan(240).CopyTo(gapped.AsSpan(256));
         LittleEndianWrite.U64(gapped, 8, 256);
-        Assert.That(OidAssert.Accepted(IpsecV2Codec.DecodeAddSaChain(gapped, NdisAbi.X64)), Is.EqualTo(new EquatableArray<IpsecV2AddSa>(chain)));
+        Assert.That(OidAssert.Accepted(IPsecV2Codec.DecodeAddSaChain(gapped, NdisAbi.X64)), Is.EqualTo(new EquatableArray<IPsecV2AddSa>(chain)));
     }
 
     // ------------------------------------------------------------ 8. reserved / undefined flag bits
@@ -458,8 +458,8 @@ public class ValidationTests
     public void V2AddSa_UndefinedFlagBits_InvalidDataNamingFlags(NdisAbi abi, uint flags)
     {
         byte[] b = V2Chain(abi, 1);
-        LittleEndianWrite.U32(b, IpsecV2AddSaLayout.AddSa(abi).Flags, flags | 0x1);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].Flags", $"0x{flags:X8}");
+        LittleEndianWrite.U32(b, IPsecV2AddSaLayout.AddSa(abi).Flags, flags | 0x1);
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].Flags", $"0x{flags:X8}");
     }
 
     [TestCase(NdisAbi.X86, 0x0000_0002u)]
@@ -467,7 +467,7 @@ public class ValidationTests
     {
         byte[] b = V2Ex(abi);
         LittleEndianWrite.U32(b, 8, flags);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.Flags", $"0x{flags:X8}");
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.Flags", $"0x{flags:X8}");
     }
 
     [TestCase(NdisAbi.X64, 0x0000_0002u)]
@@ -476,7 +476,7 @@ public class ValidationTests
     {
         byte[] b = V2Chain(abi, 1);
         LittleEndianWrite.U32(b, V2Sa(abi, 1, 0), flags);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "SecAssoc[1].Flags", $"0x{flags:X8}", "IPSEC_OFFLOAD_V2_ESN_SA");
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "SecAssoc[1].Flags", $"0x{flags:X8}", "IPSEC_OFFLOAD_V2_ESN_SA");
     }
 
     [TestCase(NdisAbi.X64, (ushort)0x0004)]
@@ -495,16 +495,16 @@ public class ValidationTests
     public void V2AddSa_UndefinedUdpEspEncapsulation_InvalidData(NdisAbi abi, uint value)
     {
         byte[] b = V2Chain(abi, 1);
-        LittleEndianWrite.U32(b, IpsecV2AddSaLayout.AddSa(abi).UdpEspEncapsulation, value);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].UdpEspEncapsulation", $"0x{value:X8}");
+        LittleEndianWrite.U32(b, IPsecV2AddSaLayout.AddSa(abi).UdpEspEncapsulation, value);
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaChain(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA[0].UdpEspEncapsulation", $"0x{value:X8}");
     }
 
     [TestCase(NdisAbi.X64, 6u)]
     public void V2AddSaEx_UndefinedUdpEspEncapsulation_InvalidData(NdisAbi abi, uint value)
     {
         byte[] b = V2Ex(abi);
-        LittleEndianWrite.U32(b, IpsecV2AddSaLayout.AddSaEx(abi).UdpEspEncapsulation, value);
-        OidAssert.Rejected(IpsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.UdpEspEncapsulation", $"0x{value:X8}");
+        LittleEndianWrite.U32(b, IPsecV2AddSaLayout.AddSaEx(abi).UdpEspEncapsulation, value);
+        OidAssert.Rejected(IPsecV2Codec.DecodeAddSaEx(b, abi), NdisStatus.InvalidData, "IPSEC_OFFLOAD_V2_ADD_SA_EX.UdpEspEncapsulation", $"0x{value:X8}");
     }
 
     [TestCase(NdisAbi.X64)]

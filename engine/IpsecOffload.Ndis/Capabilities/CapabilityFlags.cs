@@ -49,25 +49,6 @@ public enum IPsecV1UdpEspEncapsulationTypes : uint
     TransportUdpEspOverPureTunnelOther = 0x80,
 }
 
-/// <summary>
-/// <c>IPSEC_OFFLOAD_V2_*UDP_ESP_ENCAPSULATION*</c>: <c>NDIS_IPSEC_OFFLOAD_V2.UdpEsp</c> capability
-/// mask (ndis.h; spec digest §4.2, §5.3).
-/// </summary>
-[Flags]
-public enum IPsecV2UdpEspEncapsulation : uint
-{
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_NONE</c>.</summary>
-    None = 0x0,
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT</c>.</summary>
-    Transport = 0x1,
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TUNNEL</c>.</summary>
-    Tunnel = 0x2,
-    /// <summary><c>IPSEC_OFFLOAD_V2_TRANSPORT_OVER_UDP_ESP_ENCAPSULATION_TUNNEL</c>.</summary>
-    TransportOverUdpEspTunnel = 0x4,
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL</c>.</summary>
-    UdpEspTransportOverTunnel = 0x8,
-}
-
 /// <summary><c>NDIS_OFFLOAD.Flags</c> (ntddndis.h; spec digest §5.1).</summary>
 [Flags]
 public enum NdisOffloadFlags : uint

@@ -32,22 +32,22 @@ public sealed record OidRequest(NdisOid Oid, NdisRequestType Type, byte[] Inform
 
     /// <summary><c>OID_TCP_TASK_IPSEC_OFFLOAD_V2_ADD_SA</c> set with a chain of <c>IPSEC_OFFLOAD_V2_ADD_SA</c>.</summary>
     public static OidRequest V2AddSa(
-        IReadOnlyList<IpsecV2AddSa> chain, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize) =>
-        new(NdisOid.TcpTaskIpsecOffloadV2AddSa, NdisRequestType.Set, IpsecV2Codec.EncodeAddSaChain(chain, abi, size));
+        IReadOnlyList<IPsecV2AddSa> chain, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize) =>
+        new(NdisOid.TcpTaskIpsecOffloadV2AddSa, NdisRequestType.Set, IPsecV2Codec.EncodeAddSaChain(chain, abi, size));
 
     /// <summary><c>OID_TCP_TASK_IPSEC_OFFLOAD_V2_ADD_SA_EX</c> set with one <c>IPSEC_OFFLOAD_V2_ADD_SA_EX</c>.</summary>
     public static OidRequest V2AddSaEx(
-        IpsecV2AddSaEx sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize) =>
-        new(NdisOid.TcpTaskIpsecOffloadV2AddSaEx, NdisRequestType.Set, IpsecV2Codec.EncodeAddSaEx(sa, abi, size));
+        IPsecV2AddSaEx sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize) =>
+        new(NdisOid.TcpTaskIpsecOffloadV2AddSaEx, NdisRequestType.Set, IPsecV2Codec.EncodeAddSaEx(sa, abi, size));
 
     /// <summary><c>OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA</c> set with a chain of <c>IPSEC_OFFLOAD_V2_DELETE_SA</c>.</summary>
-    public static OidRequest V2DeleteSa(IReadOnlyList<IpsecV2DeleteSa> chain, NdisAbi abi) =>
-        new(NdisOid.TcpTaskIpsecOffloadV2DeleteSa, NdisRequestType.Set, IpsecV2Codec.EncodeDeleteSaChain(chain, abi));
+    public static OidRequest V2DeleteSa(IReadOnlyList<IPsecV2DeleteSa> chain, NdisAbi abi) =>
+        new(NdisOid.TcpTaskIpsecOffloadV2DeleteSa, NdisRequestType.Set, IPsecV2Codec.EncodeDeleteSaChain(chain, abi));
 
     /// <summary><c>OID_TCP_TASK_IPSEC_OFFLOAD_V2_UPDATE_SA</c> set with one <c>IPSEC_OFFLOAD_V2_UPDATE_SA</c>.</summary>
     public static OidRequest V2UpdateSa(
-        IpsecV2UpdateSa sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize) =>
-        new(NdisOid.TcpTaskIpsecOffloadV2UpdateSa, NdisRequestType.Set, IpsecV2Codec.EncodeUpdateSa(sa, abi, size));
+        IPsecV2UpdateSa sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize) =>
+        new(NdisOid.TcpTaskIpsecOffloadV2UpdateSa, NdisRequestType.Set, IPsecV2Codec.EncodeUpdateSa(sa, abi, size));
 }
 
 /// <summary>

@@ -1,7 +1,7 @@
 namespace IpsecOffload.Ndis.Oids;
 
 /// <summary><c>IPSEC_OFFLOAD_V2_OPERATION</c> (ndis.h; spec digest §4.2).</summary>
-public enum IpsecV2Operation : uint
+public enum IPsecV2Operation : uint
 {
     /// <summary><c>IPsecOffloadV2Ah</c> (1): authentication (integrity).</summary>
     Ah = 1,
@@ -11,7 +11,7 @@ public enum IpsecV2Operation : uint
 
 /// <summary><c>IPSEC_OFFLOAD_V2_SECURITY_ASSOCIATION.Flags</c>.</summary>
 [Flags]
-public enum IpsecV2SaFlags : uint
+public enum IPsecV2SaFlags : uint
 {
     /// <summary>No flag.</summary>
     None = 0,
@@ -21,7 +21,7 @@ public enum IpsecV2SaFlags : uint
 
 /// <summary><c>IPSEC_OFFLOAD_V2_ADD_SA(_EX).Flags</c>.</summary>
 [Flags]
-public enum IpsecV2AddSaFlags : uint
+public enum IPsecV2AddSaFlags : uint
 {
     /// <summary>No flag: an outbound IPv4 SA.</summary>
     None = 0,
@@ -29,24 +29,6 @@ public enum IpsecV2AddSaFlags : uint
     Inbound = 0x0000_0001,
     /// <summary><c>IPSEC_OFFLOAD_V2_IPv6</c> 0x10: the endpoints union holds IPv6 addresses.</summary>
     IPv6 = 0x0000_0010,
-}
-
-/// <summary>
-/// <c>IPSEC_OFFLOAD_V2_ADD_SA(_EX).UdpEspEncapsulation</c>: one <c>IPSEC_OFFLOAD_V2_*UDP_ESP*</c> value
-/// (the same constants form the capability mask <c>NDIS_IPSEC_OFFLOAD_V2.UdpEsp</c>).
-/// </summary>
-public enum IpsecV2UdpEspEncapsulation : uint
-{
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_NONE</c>.</summary>
-    None = 0x0,
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT</c>.</summary>
-    Transport = 0x1,
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TUNNEL</c>.</summary>
-    Tunnel = 0x2,
-    /// <summary><c>IPSEC_OFFLOAD_V2_TRANSPORT_OVER_UDP_ESP_ENCAPSULATION_TUNNEL</c>.</summary>
-    TransportOverUdpEspTunnel = 0x4,
-    /// <summary><c>IPSEC_OFFLOAD_V2_UDP_ESP_ENCAPSULATION_TRANSPORT_OVER_TUNNEL</c>.</summary>
-    UdpEspTransportOverTunnel = 0x8,
 }
 
 /// <summary>
@@ -58,14 +40,14 @@ public enum IpsecV2UdpEspEncapsulation : uint
 /// <param name="KeyLength"><c>KeyLength</c>: key bytes.</param>
 /// <param name="KeyOffsetBytes"><c>KeyOffsetBytes</c>: offset of the key in the key array.</param>
 /// <param name="AdditionalInfo"><c>AdditionalInfo</c> (AES-GCM: ICV length).</param>
-public readonly record struct IpsecV2AlgorithmInfo(uint Identifier, uint KeyLength, uint KeyOffsetBytes, uint AdditionalInfo)
+public readonly record struct IPsecV2AlgorithmInfo(uint Identifier, uint KeyLength, uint KeyOffsetBytes, uint AdditionalInfo)
 {
     /// <summary>An <c>AuthenticationAlgorithm</c> entry.</summary>
-    public static IpsecV2AlgorithmInfo ForAuthentication(IPsecV2Authentication algorithm, uint keyLength, uint keyOffsetBytes, uint additionalInfo = 0) =>
+    public static IPsecV2AlgorithmInfo ForAuthentication(IPsecV2Authentication algorithm, uint keyLength, uint keyOffsetBytes, uint additionalInfo = 0) =>
         new((uint)algorithm, keyLength, keyOffsetBytes, additionalInfo);
 
     /// <summary>An <c>EncryptionAlgorithm</c> entry.</summary>
-    public static IpsecV2AlgorithmInfo ForEncryption(IPsecV2Encryption algorithm, uint keyLength, uint keyOffsetBytes, uint additionalInfo = 0) =>
+    public static IPsecV2AlgorithmInfo ForEncryption(IPsecV2Encryption algorithm, uint keyLength, uint keyOffsetBytes, uint additionalInfo = 0) =>
         new((uint)algorithm, keyLength, keyOffsetBytes, additionalInfo);
 }
 
@@ -76,9 +58,9 @@ public readonly record struct IpsecV2AlgorithmInfo(uint Identifier, uint KeyLeng
 /// <param name="AuthenticationAlgorithm"><c>AuthenticationAlgorithm</c>.</param>
 /// <param name="EncryptionAlgorithm"><c>EncryptionAlgorithm</c>.</param>
 /// <param name="SequenceNumberHighOrder"><c>SequenceNumberHighOrder</c>: high 32 bits of the ESN (little-endian ULONG).</param>
-public readonly record struct IpsecV2SecurityAssociation(
-    IpsecV2SaFlags Flags, IpsecV2Operation Operation, uint Spi,
-    IpsecV2AlgorithmInfo AuthenticationAlgorithm, IpsecV2AlgorithmInfo EncryptionAlgorithm, uint SequenceNumberHighOrder)
+public readonly record struct IPsecV2SecurityAssociation(
+    IPsecV2SaFlags Flags, IPsecV2Operation Operation, uint Spi,
+    IPsecV2AlgorithmInfo AuthenticationAlgorithm, IPsecV2AlgorithmInfo EncryptionAlgorithm, uint SequenceNumberHighOrder)
 {
     /// <summary><c>AuthenticationAlgorithm.Identifier</c> as an <see cref="IPsecV2Authentication"/>.</summary>
     public IPsecV2Authentication Authentication => (IPsecV2Authentication)AuthenticationAlgorithm.Identifier;
@@ -92,11 +74,11 @@ public readonly record struct IpsecV2SecurityAssociation(
 /// ULONGs in network byte order, AMB-19: each typed value is the host value of the network-order
 /// address, <c>0xC0000201</c> = 192.0.2.1, stored as <c>c0 00 02 01</c>) or <c>IPv6Endpoints</c> (two
 /// 16-byte arrays, the raw address bytes in wire order). Which view applies is decided by
-/// <see cref="IpsecV2AddSaFlags.IPv6"/>. Zero = wildcard.
+/// <see cref="IPsecV2AddSaFlags.IPv6"/>. Zero = wildcard.
 /// </summary>
-public sealed record IpsecV2Endpoints
+public sealed record IPsecV2Endpoints
 {
-    private IpsecV2Endpoints(bool isIPv6, uint ipv4Src, uint ipv4Dest, EquatableArray<byte> ipv6Src, EquatableArray<byte> ipv6Dest)
+    private IPsecV2Endpoints(bool isIPv6, uint ipv4Src, uint ipv4Dest, EquatableArray<byte> ipv6Src, EquatableArray<byte> ipv6Dest)
     {
         IsIPv6 = isIPv6;
         IPv4SrcAddr = ipv4Src;
@@ -130,10 +112,10 @@ public sealed record IpsecV2Endpoints
     public EquatableArray<byte> IPv6DestAddr { get; }
 
     /// <summary>The IPv4 view; each address is the host value of the network-order address (<c>0xC0000201</c> = 192.0.2.1).</summary>
-    public static IpsecV2Endpoints IPv4(uint srcAddr, uint destAddr) => new(false, srcAddr, destAddr, default, default);
+    public static IPsecV2Endpoints IPv4(uint srcAddr, uint destAddr) => new(false, srcAddr, destAddr, default, default);
 
     /// <summary>The IPv6 view; each address must be 16 bytes, in wire order.</summary>
-    public static IpsecV2Endpoints IPv6(ReadOnlySpan<byte> srcAddr, ReadOnlySpan<byte> destAddr)
+    public static IPsecV2Endpoints IPv6(ReadOnlySpan<byte> srcAddr, ReadOnlySpan<byte> destAddr)
     {
         if (srcAddr.Length != IPv6AddressLength || destAddr.Length != IPv6AddressLength)
         {
@@ -149,7 +131,7 @@ public sealed record IpsecV2Endpoints
 /// <c>IPSEC_OFFLOAD_V2_ADD_SA</c> (x86 160 / x64 176 bytes; spec digest §4.2), one element of the
 /// <c>OID_TCP_TASK_IPSEC_OFFLOAD_V2_ADD_SA</c> chain. <c>Header</c> and <c>Next</c> are written by the
 /// chain encoder; <c>NumExtHdrs</c> is <c>SecAssoc.Count</c>; <c>KeyLength</c> is <c>KeyData.Count</c>.
-/// <c>Flags</c> is written as given (keep <see cref="IpsecV2AddSaFlags.IPv6"/> consistent with
+/// <c>Flags</c> is written as given (keep <see cref="IPsecV2AddSaFlags.IPv6"/> consistent with
 /// <see cref="Endpoints"/>; the decoder picks the union view from the flag).
 /// </summary>
 /// <param name="Flags"><c>Flags</c>.</param>
@@ -158,9 +140,9 @@ public sealed record IpsecV2Endpoints
 /// <param name="UdpEspEncapsulation"><c>UdpEspEncapsulation</c>.</param>
 /// <param name="SecAssoc">The used <c>SecAssoc[]</c> entries (1 or 2), in processing order.</param>
 /// <param name="KeyData">The key array at <c>KeyData</c>.</param>
-public sealed record IpsecV2AddSa(
-    IpsecV2AddSaFlags Flags, IpsecV2Endpoints Endpoints, ulong OffloadHandle, IpsecV2UdpEspEncapsulation UdpEspEncapsulation,
-    EquatableArray<IpsecV2SecurityAssociation> SecAssoc, EquatableArray<byte> KeyData);
+public sealed record IPsecV2AddSa(
+    IPsecV2AddSaFlags Flags, IPsecV2Endpoints Endpoints, ulong OffloadHandle, IPsecV2UdpEspEncapsulation UdpEspEncapsulation,
+    EquatableArray<IPsecV2SecurityAssociation> SecAssoc, EquatableArray<byte> KeyData);
 
 /// <summary>
 /// <c>IPSEC_OFFLOAD_V2_ADD_SA_EX</c> (x86 164 / x64 176 bytes; NDIS 6.30+), the single structure of
@@ -175,17 +157,17 @@ public sealed record IpsecV2AddSa(
 /// <param name="Keys">The key array found through <c>KeyOffset</c> / <c>KeyLength</c>.</param>
 /// <param name="SourceSwitchPortId"><c>SourceSwitchPortId</c> (reserved).</param>
 /// <param name="VlanId"><c>VlanId</c> (reserved).</param>
-public sealed record IpsecV2AddSaEx(
-    IpsecV2AddSaFlags Flags, IpsecV2Endpoints Endpoints, ulong OffloadHandle, IpsecV2UdpEspEncapsulation UdpEspEncapsulation,
-    EquatableArray<IpsecV2SecurityAssociation> SecAssoc, EquatableArray<byte> Keys, uint SourceSwitchPortId = 0, ushort VlanId = 0);
+public sealed record IPsecV2AddSaEx(
+    IPsecV2AddSaFlags Flags, IPsecV2Endpoints Endpoints, ulong OffloadHandle, IPsecV2UdpEspEncapsulation UdpEspEncapsulation,
+    EquatableArray<IPsecV2SecurityAssociation> SecAssoc, EquatableArray<byte> Keys, uint SourceSwitchPortId = 0, ushort VlanId = 0);
 
 /// <summary><c>IPSEC_OFFLOAD_V2_DELETE_SA</c> (x86 12 / x64 24 bytes), one element of the DELETE_SA chain.</summary>
 /// <param name="OffloadHandle">The SA bundle to delete.</param>
-public readonly record struct IpsecV2DeleteSa(ulong OffloadHandle);
+public readonly record struct IPsecV2DeleteSa(ulong OffloadHandle);
 
 /// <summary><c>IPSEC_OFFLOAD_V2_UPDATE_SA</c> (x86 20 / x64 32 bytes).</summary>
 /// <param name="OffloadHandle">The SA to update.</param>
 /// <param name="Operation"><c>Operation</c>.</param>
 /// <param name="Spi"><c>Spi</c>, network byte order (AMB-19): the value as on the wire.</param>
 /// <param name="SequenceNumberHighOrder">New high-order 32 bits of the ESN (little-endian ULONG).</param>
-public readonly record struct IpsecV2UpdateSa(ulong OffloadHandle, IpsecV2Operation Operation, uint Spi, uint SequenceNumberHighOrder);
+public readonly record struct IPsecV2UpdateSa(ulong OffloadHandle, IPsecV2Operation Operation, uint Spi, uint SequenceNumberHighOrder);

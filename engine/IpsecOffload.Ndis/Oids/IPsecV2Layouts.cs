@@ -20,7 +20,7 @@ namespace IpsecOffload.Ndis.Oids;
 /// <param name="VlanId"><c>VlanId</c> (ADD_SA_EX only).</param>
 /// <param name="SizeofRevision1"><c>NDIS_SIZEOF_…_REVISION_1</c> (<c>RTL_SIZEOF_THROUGH_FIELD</c> KeyData / VlanId).</param>
 /// <param name="Size"><c>sizeof</c> the structure.</param>
-public sealed record IpsecV2AddSaLayout(
+public sealed record IPsecV2AddSaLayout(
     int Next, int NumExtHdrs, int Flags, int Endpoints, int IPv4DestAddr, int IPv6DestAddr, int OffloadHandle,
     int UdpEspEncapsulation, int SecAssoc, int KeyLength, int KeyData, int KeyOffset, int SourceSwitchPortId, int VlanId,
     int SizeofRevision1, int Size)
@@ -36,8 +36,8 @@ public sealed record IpsecV2AddSaLayout(
     //   SecAssoc[2]                       56    68   (48 each)
     //   ULONG KeyLength                  152   164
     //   UCHAR KeyData[1]                 156   168   through-field 157 / 169, sizeof 160 / 176
-    private static readonly IpsecV2AddSaLayout AddSaX86 = new(4, 8, 12, 16, 20, 32, 48, 52, 56, 152, 156, -1, -1, -1, 157, 160);
-    private static readonly IpsecV2AddSaLayout AddSaX64 = new(8, 16, 20, 24, 28, 40, 56, 64, 68, 164, 168, -1, -1, -1, 169, 176);
+    private static readonly IPsecV2AddSaLayout AddSaX86 = new(4, 8, 12, 16, 20, 32, 48, 52, 56, 152, 156, -1, -1, -1, 157, 160);
+    private static readonly IPsecV2AddSaLayout AddSaX64 = new(8, 16, 20, 24, 28, 40, 56, 64, 68, 164, 168, -1, -1, -1, 169, 176);
 
     // IPSEC_OFFLOAD_V2_ADD_SA_EX         x86   x64
     //   NDIS_OBJECT_HEADER Header          0     0
@@ -51,14 +51,14 @@ public sealed record IpsecV2AddSaLayout(
     //   ULONG KeyOffset                  152   160
     //   NDIS_SWITCH_PORT_ID SourceSwitchPortId 156 164
     //   USHORT VlanId                    160   168   through-field 162 / 170, sizeof 164 / 176
-    private static readonly IpsecV2AddSaLayout AddSaExX86 = new(-1, 4, 8, 12, 16, 28, 44, 48, 52, 148, -1, 152, 156, 160, 162, 164);
-    private static readonly IpsecV2AddSaLayout AddSaExX64 = new(-1, 4, 8, 12, 16, 28, 48, 56, 60, 156, -1, 160, 164, 168, 170, 176);
+    private static readonly IPsecV2AddSaLayout AddSaExX86 = new(-1, 4, 8, 12, 16, 28, 44, 48, 52, 148, -1, 152, 156, 160, 162, 164);
+    private static readonly IPsecV2AddSaLayout AddSaExX64 = new(-1, 4, 8, 12, 16, 28, 48, 56, 60, 156, -1, 160, 164, 168, 170, 176);
 
     /// <summary>The <c>IPSEC_OFFLOAD_V2_ADD_SA</c> layout for <paramref name="abi"/>.</summary>
-    public static IpsecV2AddSaLayout AddSa(NdisAbi abi) => abi == NdisAbi.X64 ? AddSaX64 : AddSaX86;
+    public static IPsecV2AddSaLayout AddSa(NdisAbi abi) => abi == NdisAbi.X64 ? AddSaX64 : AddSaX86;
 
     /// <summary>The <c>IPSEC_OFFLOAD_V2_ADD_SA_EX</c> layout for <paramref name="abi"/>.</summary>
-    public static IpsecV2AddSaLayout AddSaEx(NdisAbi abi) => abi == NdisAbi.X64 ? AddSaExX64 : AddSaExX86;
+    public static IPsecV2AddSaLayout AddSaEx(NdisAbi abi) => abi == NdisAbi.X64 ? AddSaExX64 : AddSaExX86;
 
     /// <summary>Bytes of the fixed part a decoder needs before it can read the keys' position.</summary>
     public int FixedLength => KeyData >= 0 ? KeyData : SizeofRevision1;
@@ -75,20 +75,20 @@ public sealed record IpsecV2AddSaLayout(
 /// <param name="SequenceNumberHighOrder"><c>SequenceNumberHighOrder</c> (UPDATE_SA only, else -1).</param>
 /// <param name="SizeofRevision1"><c>NDIS_SIZEOF_…_REVISION_1</c>.</param>
 /// <param name="Size"><c>sizeof</c> the structure.</param>
-public sealed record IpsecV2SmallLayout(int Next, int OffloadHandle, int Operation, int Spi, int SequenceNumberHighOrder, int SizeofRevision1, int Size)
+public sealed record IPsecV2SmallLayout(int Next, int OffloadHandle, int Operation, int Spi, int SequenceNumberHighOrder, int SizeofRevision1, int Size)
 {
     // IPSEC_OFFLOAD_V2_DELETE_SA: Header 0/0, Next 4/8, OffloadHandle 8/16; sizeof 12/24 (= REVISION_1 size)
-    private static readonly IpsecV2SmallLayout DeleteX86 = new(4, 8, -1, -1, -1, 12, 12);
-    private static readonly IpsecV2SmallLayout DeleteX64 = new(8, 16, -1, -1, -1, 24, 24);
+    private static readonly IPsecV2SmallLayout DeleteX86 = new(4, 8, -1, -1, -1, 12, 12);
+    private static readonly IPsecV2SmallLayout DeleteX64 = new(8, 16, -1, -1, -1, 24, 24);
 
     // IPSEC_OFFLOAD_V2_UPDATE_SA: Header 0/0, OffloadHandle 4/8, Operation 8/16, Spi 12/20,
     // SequenceNumberHighOrder 16/24; through-field 20/28, sizeof 20/32 (Spi network order, AMB-19)
-    private static readonly IpsecV2SmallLayout UpdateX86 = new(-1, 4, 8, 12, 16, 20, 20);
-    private static readonly IpsecV2SmallLayout UpdateX64 = new(-1, 8, 16, 20, 24, 28, 32);
+    private static readonly IPsecV2SmallLayout UpdateX86 = new(-1, 4, 8, 12, 16, 20, 20);
+    private static readonly IPsecV2SmallLayout UpdateX64 = new(-1, 8, 16, 20, 24, 28, 32);
 
     /// <summary>The <c>IPSEC_OFFLOAD_V2_DELETE_SA</c> layout for <paramref name="abi"/>.</summary>
-    public static IpsecV2SmallLayout DeleteSa(NdisAbi abi) => abi == NdisAbi.X64 ? DeleteX64 : DeleteX86;
+    public static IPsecV2SmallLayout DeleteSa(NdisAbi abi) => abi == NdisAbi.X64 ? DeleteX64 : DeleteX86;
 
     /// <summary>The <c>IPSEC_OFFLOAD_V2_UPDATE_SA</c> layout for <paramref name="abi"/>.</summary>
-    public static IpsecV2SmallLayout UpdateSa(NdisAbi abi) => abi == NdisAbi.X64 ? UpdateX64 : UpdateX86;
+    public static IPsecV2SmallLayout UpdateSa(NdisAbi abi) => abi == NdisAbi.X64 ? UpdateX64 : UpdateX86;
 }

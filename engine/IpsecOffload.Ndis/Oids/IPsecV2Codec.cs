@@ -12,7 +12,7 @@ namespace IpsecOffload.Ndis.Oids;
 /// The decoder accepts any <c>Next</c> that is aligned, inside the buffer and at or after the aligned
 /// end of the current structure (so gaps are allowed and loops are impossible).
 /// </remarks>
-public static class IpsecV2Codec
+public static class IPsecV2Codec
 {
     /// <summary><c>IPSEC_OFFLOAD_V2_MAX_EXTENSION_HEADERS</c>.</summary>
     public const int MaxExtensionHeaders = 2;
@@ -52,8 +52,8 @@ public static class IpsecV2Codec
     private const string AddSaExName = "IPSEC_OFFLOAD_V2_ADD_SA_EX";
     private const string DeleteSaName = "IPSEC_OFFLOAD_V2_DELETE_SA";
     private const string UpdateSaName = "IPSEC_OFFLOAD_V2_UPDATE_SA";
-    private const uint DefinedAddSaFlags = (uint)(IpsecV2AddSaFlags.Inbound | IpsecV2AddSaFlags.IPv6);
-    private const uint DefinedSaFlags = (uint)IpsecV2SaFlags.Esn;
+    private const uint DefinedAddSaFlags = (uint)(IPsecV2AddSaFlags.Inbound | IPsecV2AddSaFlags.IPv6);
+    private const uint DefinedSaFlags = (uint)IPsecV2SaFlags.Esn;
     private const uint DefinedAuthentication = 0x0000_003F;
     private const uint DefinedEncryption = 0x0000_01FF;
 
@@ -65,7 +65,7 @@ public static class IpsecV2Codec
     /// than 2 SA entries in one element, or a handle that does not fit the ABI.
     /// </summary>
     public static byte[] EncodeAddSaChain(
-        IReadOnlyList<IpsecV2AddSa> chain, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize)
+        IReadOnlyList<IPsecV2AddSa> chain, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize)
     {
         ArgumentNullException.ThrowIfNull(chain);
         if (chain.Count == 0)
@@ -73,13 +73,13 @@ public static class IpsecV2Codec
             throw new ArgumentException("an ADD_SA chain needs at least one structure", nameof(chain));
         }
 
-        var layout = IpsecV2AddSaLayout.AddSa(abi);
+        var layout = IPsecV2AddSaLayout.AddSa(abi);
         int[] offsets = AddSaChainOffsets(chain, abi, out int total);
         byte[] buffer = new byte[total];
         ushort headerSize = (ushort)(size == NdisHeaderSizeConvention.RevisionSize ? layout.SizeofRevision1 : layout.Size);
         for (int i = 0; i < chain.Count; i++)
         {
-            IpsecV2AddSa sa = chain[i] ?? throw new ArgumentException($"chain[{i}] is null", nameof(chain));
+            IPsecV2AddSa sa = chain[i] ?? throw new ArgumentException($"chain[{i}] is null", nameof(chain));
             Span<byte> s = buffer.AsSpan(offsets[i]);
             new NdisObjectHeader(NdisObjectType.Default, Revision1, headerSize).Write(s);
             ulong next = i + 1 < chain.Count ? (ulong)offsets[i + 1] : 0;
@@ -95,10 +95,10 @@ public static class IpsecV2Codec
     /// The byte offsets at which <see cref="EncodeAddSaChain"/> places each structure, and the total
     /// buffer length (adapter-protocol.md "Framing").
     /// </summary>
-    public static int[] AddSaChainOffsets(IReadOnlyList<IpsecV2AddSa> chain, NdisAbi abi, out int totalLength)
+    public static int[] AddSaChainOffsets(IReadOnlyList<IPsecV2AddSa> chain, NdisAbi abi, out int totalLength)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        var layout = IpsecV2AddSaLayout.AddSa(abi);
+        var layout = IPsecV2AddSaLayout.AddSa(abi);
         int[] offsets = new int[chain.Count];
         int offset = 0;
         totalLength = 0;
@@ -121,9 +121,9 @@ public static class IpsecV2Codec
     /// <c>KeyData + KeyLength</c> inside the buffer (INVALID_LENGTH with bytes needed); <c>Next</c> not
     /// backwards, not into the structure itself, aligned and inside the buffer (INVALID_DATA).
     /// </summary>
-    public static OidDecodeResult<EquatableArray<IpsecV2AddSa>> DecodeAddSaChain(ReadOnlySpan<byte> buffer, NdisAbi abi)
+    public static OidDecodeResult<EquatableArray<IPsecV2AddSa>> DecodeAddSaChain(ReadOnlySpan<byte> buffer, NdisAbi abi)
     {
-        var elements = new List<IpsecV2AddSa>();
+        var elements = new List<IPsecV2AddSa>();
         var offsets = new List<int>();
         if (WalkAddSaChain(buffer, abi, elements, offsets, out int end, out int needed) is { } error)
         {
@@ -152,7 +152,7 @@ public static class IpsecV2Codec
             throw new ArgumentException($"the chain has {offsets.Count} structures; {handles.Count} handles given", nameof(handles));
         }
 
-        var layout = IpsecV2AddSaLayout.AddSa(abi);
+        var layout = IPsecV2AddSaLayout.AddSa(abi);
         for (int i = 0; i < offsets.Count; i++)
         {
             NativeFields.WritePointer(buffer[(offsets[i] + layout.OffloadHandle)..], abi, handles[i], $"handles[{i}]");
@@ -173,7 +173,7 @@ public static class IpsecV2Codec
             return new(error, needed);
         }
 
-        var layout = IpsecV2AddSaLayout.AddSa(abi);
+        var layout = IPsecV2AddSaLayout.AddSa(abi);
         var handles = new ulong[offsets.Count];
         for (int i = 0; i < handles.Length; i++)
         {
@@ -189,10 +189,10 @@ public static class IpsecV2Codec
     /// Encodes one <c>IPSEC_OFFLOAD_V2_ADD_SA_EX</c> with its key array right after the structure
     /// (<c>KeyOffset = sizeof</c> = 164 / 176); the buffer is <c>sizeof + KeyLength</c> bytes.
     /// </summary>
-    public static byte[] EncodeAddSaEx(IpsecV2AddSaEx sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize)
+    public static byte[] EncodeAddSaEx(IPsecV2AddSaEx sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize)
     {
         ArgumentNullException.ThrowIfNull(sa);
-        var layout = IpsecV2AddSaLayout.AddSaEx(abi);
+        var layout = IPsecV2AddSaLayout.AddSaEx(abi);
         byte[] buffer = new byte[layout.Size + sa.Keys.Count];
         ushort headerSize = (ushort)(size == NdisHeaderSizeConvention.RevisionSize ? layout.SizeofRevision1 : layout.Size);
         new NdisObjectHeader(NdisObjectType.Default, Revision1, headerSize).Write(buffer);
@@ -210,9 +210,9 @@ public static class IpsecV2Codec
     /// that does not start inside the fixed part (INVALID_DATA) and ends inside the buffer
     /// (INVALID_LENGTH with bytes needed).
     /// </summary>
-    public static OidDecodeResult<IpsecV2AddSaEx> DecodeAddSaEx(ReadOnlySpan<byte> buffer, NdisAbi abi)
+    public static OidDecodeResult<IPsecV2AddSaEx> DecodeAddSaEx(ReadOnlySpan<byte> buffer, NdisAbi abi)
     {
-        var layout = IpsecV2AddSaLayout.AddSaEx(abi);
+        var layout = IPsecV2AddSaLayout.AddSaEx(abi);
         const string name = AddSaExName;
         if (NativeFields.CheckFixedLength(buffer.Length, 0, layout.FixedLength, name, out int needed) is { } shortError)
         {
@@ -251,7 +251,7 @@ public static class IpsecV2Codec
         }
 
         byte[] keys = keyLength > 0 ? buffer.Slice((int)keyOffset, (int)keyLength).ToArray() : [];
-        var sa = new IpsecV2AddSaEx(body.Flags, body.Endpoints, body.OffloadHandle, body.UdpEspEncapsulation, body.SecAssoc, keys,
+        var sa = new IPsecV2AddSaEx(body.Flags, body.Endpoints, body.OffloadHandle, body.UdpEspEncapsulation, body.SecAssoc, keys,
             NativeFields.ReadULong(buffer, layout.SourceSwitchPortId), NativeFields.ReadUShort(buffer, layout.VlanId));
         return new(sa, (int)Math.Max(end, layout.SizeofRevision1));
     }
@@ -259,7 +259,7 @@ public static class IpsecV2Codec
     /// <summary>The miniport's output: writes <c>OffloadHandle</c> into an <c>IPSEC_OFFLOAD_V2_ADD_SA_EX</c> buffer in place.</summary>
     public static void WriteAddSaExOffloadHandle(Span<byte> buffer, NdisAbi abi, ulong offloadHandle)
     {
-        var layout = IpsecV2AddSaLayout.AddSaEx(abi);
+        var layout = IPsecV2AddSaLayout.AddSaEx(abi);
         if (buffer.Length < layout.SizeofRevision1)
         {
             throw new ArgumentException($"buffer has {buffer.Length} bytes; the structure needs {layout.SizeofRevision1}", nameof(buffer));
@@ -271,7 +271,7 @@ public static class IpsecV2Codec
     /// <summary>Reads <c>OffloadHandle</c> back from an <c>IPSEC_OFFLOAD_V2_ADD_SA_EX</c> buffer (INVALID_LENGTH when too short).</summary>
     public static OidDecodeResult<ulong> ReadAddSaExOffloadHandle(ReadOnlySpan<byte> buffer, NdisAbi abi)
     {
-        var layout = IpsecV2AddSaLayout.AddSaEx(abi);
+        var layout = IPsecV2AddSaLayout.AddSaEx(abi);
         if (NativeFields.CheckFixedLength(buffer.Length, 0, layout.SizeofRevision1, AddSaExName, out int needed) is { } error)
         {
             return new(error, needed);
@@ -286,7 +286,7 @@ public static class IpsecV2Codec
     /// Encodes a chain of <c>IPSEC_OFFLOAD_V2_DELETE_SA</c>, one after the other (12 / 24 bytes each,
     /// already aligned), <c>Next</c> as buffer offsets, Size = 12 / 24.
     /// </summary>
-    public static byte[] EncodeDeleteSaChain(IReadOnlyList<IpsecV2DeleteSa> chain, NdisAbi abi)
+    public static byte[] EncodeDeleteSaChain(IReadOnlyList<IPsecV2DeleteSa> chain, NdisAbi abi)
     {
         ArgumentNullException.ThrowIfNull(chain);
         if (chain.Count == 0)
@@ -294,7 +294,7 @@ public static class IpsecV2Codec
             throw new ArgumentException("a DELETE_SA chain needs at least one structure", nameof(chain));
         }
 
-        var layout = IpsecV2SmallLayout.DeleteSa(abi);
+        var layout = IPsecV2SmallLayout.DeleteSa(abi);
         byte[] buffer = new byte[chain.Count * layout.Size];
         for (int i = 0; i < chain.Count; i++)
         {
@@ -312,10 +312,10 @@ public static class IpsecV2Codec
     /// Decodes and validates an <c>IPSEC_OFFLOAD_V2_DELETE_SA</c> chain: each structure present
     /// (INVALID_LENGTH), header Type 0x80 / Revision ≥ 1 / Size ≥ 12 / 24, <c>Next</c> as for ADD_SA.
     /// </summary>
-    public static OidDecodeResult<EquatableArray<IpsecV2DeleteSa>> DecodeDeleteSaChain(ReadOnlySpan<byte> buffer, NdisAbi abi)
+    public static OidDecodeResult<EquatableArray<IPsecV2DeleteSa>> DecodeDeleteSaChain(ReadOnlySpan<byte> buffer, NdisAbi abi)
     {
-        var layout = IpsecV2SmallLayout.DeleteSa(abi);
-        var elements = new List<IpsecV2DeleteSa>();
+        var layout = IPsecV2SmallLayout.DeleteSa(abi);
+        var elements = new List<IPsecV2DeleteSa>();
         int offset = 0;
         while (true)
         {
@@ -331,7 +331,7 @@ public static class IpsecV2Codec
                 return new(headerError, 0);
             }
 
-            elements.Add(new IpsecV2DeleteSa(NativeFields.ReadPointer(s[layout.OffloadHandle..], abi)));
+            elements.Add(new IPsecV2DeleteSa(NativeFields.ReadPointer(s[layout.OffloadHandle..], abi)));
             ulong next = NativeFields.ReadPointer(s[layout.Next..], abi);
             int end = offset + layout.Size;
             if (next == 0)
@@ -351,9 +351,9 @@ public static class IpsecV2Codec
     // ---------------------------------------------------------------- UPDATE_SA
 
     /// <summary>Encodes one <c>IPSEC_OFFLOAD_V2_UPDATE_SA</c> (<c>sizeof</c> = 20 / 32 bytes).</summary>
-    public static byte[] EncodeUpdateSa(IpsecV2UpdateSa sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize)
+    public static byte[] EncodeUpdateSa(IPsecV2UpdateSa sa, NdisAbi abi, NdisHeaderSizeConvention size = NdisHeaderSizeConvention.RevisionSize)
     {
-        var layout = IpsecV2SmallLayout.UpdateSa(abi);
+        var layout = IPsecV2SmallLayout.UpdateSa(abi);
         byte[] buffer = new byte[layout.Size];
         ushort headerSize = (ushort)(size == NdisHeaderSizeConvention.RevisionSize ? layout.SizeofRevision1 : layout.Size);
         new NdisObjectHeader(NdisObjectType.Default, Revision1, headerSize).Write(buffer);
@@ -369,9 +369,9 @@ public static class IpsecV2Codec
     /// (INVALID_LENGTH), header Type 0x80 / Revision ≥ 1 / Size ≥ 20 / 28, a defined <c>Operation</c>
     /// (INVALID_DATA).
     /// </summary>
-    public static OidDecodeResult<IpsecV2UpdateSa> DecodeUpdateSa(ReadOnlySpan<byte> buffer, NdisAbi abi)
+    public static OidDecodeResult<IPsecV2UpdateSa> DecodeUpdateSa(ReadOnlySpan<byte> buffer, NdisAbi abi)
     {
-        var layout = IpsecV2SmallLayout.UpdateSa(abi);
+        var layout = IPsecV2SmallLayout.UpdateSa(abi);
         if (NativeFields.CheckFixedLength(buffer.Length, 0, layout.SizeofRevision1, UpdateSaName, out int needed) is { } shortError)
         {
             return new(shortError, needed);
@@ -388,8 +388,8 @@ public static class IpsecV2Codec
             return new(operationError, 0);
         }
 
-        return new(new IpsecV2UpdateSa(
-            NativeFields.ReadPointer(buffer[layout.OffloadHandle..], abi), (IpsecV2Operation)operation,
+        return new(new IPsecV2UpdateSa(
+            NativeFields.ReadPointer(buffer[layout.OffloadHandle..], abi), (IPsecV2Operation)operation,
             NativeFields.ReadNetworkULong(buffer, layout.Spi), NativeFields.ReadULong(buffer, layout.SequenceNumberHighOrder)),
             layout.SizeofRevision1);
     }
@@ -398,9 +398,9 @@ public static class IpsecV2Codec
 
     /// <summary>Walks an ADD_SA chain; decodes elements when <paramref name="elements"/> is given.</summary>
     private static NdisError? WalkAddSaChain(
-        ReadOnlySpan<byte> buffer, NdisAbi abi, List<IpsecV2AddSa>? elements, List<int> offsets, out int end, out int bytesNeeded)
+        ReadOnlySpan<byte> buffer, NdisAbi abi, List<IPsecV2AddSa>? elements, List<int> offsets, out int end, out int bytesNeeded)
     {
-        var layout = IpsecV2AddSaLayout.AddSa(abi);
+        var layout = IPsecV2AddSaLayout.AddSa(abi);
         int offset = 0;
         end = 0;
         while (true)
@@ -428,7 +428,7 @@ public static class IpsecV2Codec
                 long keyEnd = (long)offset + layout.KeyData + keyLength;
                 if (keyEnd <= buffer.Length)
                 {
-                    elements.Add(new IpsecV2AddSa(body.Flags, body.Endpoints, body.OffloadHandle, body.UdpEspEncapsulation,
+                    elements.Add(new IPsecV2AddSa(body.Flags, body.Endpoints, body.OffloadHandle, body.UdpEspEncapsulation,
                         body.SecAssoc, s.Slice(layout.KeyData, (int)keyLength).ToArray()));
                 }
             }
@@ -488,8 +488,8 @@ public static class IpsecV2Codec
     }
 
     private static void WriteBody(
-        Span<byte> s, IpsecV2AddSaLayout layout, NdisAbi abi, IpsecV2AddSaFlags flags, IpsecV2Endpoints endpoints, ulong handle,
-        IpsecV2UdpEspEncapsulation udpEsp, EquatableArray<IpsecV2SecurityAssociation> secAssoc, uint keyLength)
+        Span<byte> s, IPsecV2AddSaLayout layout, NdisAbi abi, IPsecV2AddSaFlags flags, IPsecV2Endpoints endpoints, ulong handle,
+        IPsecV2UdpEspEncapsulation udpEsp, EquatableArray<IPsecV2SecurityAssociation> secAssoc, uint keyLength)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (secAssoc.Count > MaxExtensionHeaders)
@@ -521,7 +521,7 @@ public static class IpsecV2Codec
         NativeFields.WriteULong(s, layout.KeyLength, keyLength);
     }
 
-    private static void WriteSecurityAssociation(Span<byte> s, IpsecV2SecurityAssociation sa)
+    private static void WriteSecurityAssociation(Span<byte> s, IPsecV2SecurityAssociation sa)
     {
         NativeFields.WriteULong(s, SaFlagsOffset, (uint)sa.Flags);
         NativeFields.WriteULong(s, SaOperationOffset, (uint)sa.Operation);
@@ -531,7 +531,7 @@ public static class IpsecV2Codec
         NativeFields.WriteULong(s, SaSequenceNumberHighOrderOffset, sa.SequenceNumberHighOrder);
     }
 
-    private static void WriteAlgorithm(Span<byte> s, IpsecV2AlgorithmInfo algorithm)
+    private static void WriteAlgorithm(Span<byte> s, IPsecV2AlgorithmInfo algorithm)
     {
         NativeFields.WriteULong(s, AlgorithmIdentifierOffset, algorithm.Identifier);
         NativeFields.WriteULong(s, AlgorithmKeyLengthOffset, algorithm.KeyLength);
@@ -539,17 +539,17 @@ public static class IpsecV2Codec
         NativeFields.WriteULong(s, AlgorithmAdditionalInfoOffset, algorithm.AdditionalInfo);
     }
 
-    private static IpsecV2AlgorithmInfo ReadAlgorithm(ReadOnlySpan<byte> s) => new(
+    private static IPsecV2AlgorithmInfo ReadAlgorithm(ReadOnlySpan<byte> s) => new(
         NativeFields.ReadULong(s, AlgorithmIdentifierOffset), NativeFields.ReadULong(s, AlgorithmKeyLengthOffset),
         NativeFields.ReadULong(s, AlgorithmKeyOffsetBytesOffset), NativeFields.ReadULong(s, AlgorithmAdditionalInfoOffset));
 
     private readonly record struct Body(
-        IpsecV2AddSaFlags Flags, IpsecV2Endpoints Endpoints, ulong OffloadHandle, IpsecV2UdpEspEncapsulation UdpEspEncapsulation,
-        EquatableArray<IpsecV2SecurityAssociation> SecAssoc);
+        IPsecV2AddSaFlags Flags, IPsecV2Endpoints Endpoints, ulong OffloadHandle, IPsecV2UdpEspEncapsulation UdpEspEncapsulation,
+        EquatableArray<IPsecV2SecurityAssociation> SecAssoc);
 
     /// <summary>Reads and validates the members ADD_SA and ADD_SA_EX share (the structure starts at s[0]).</summary>
     private static NdisError? ReadBody(
-        ReadOnlySpan<byte> s, IpsecV2AddSaLayout layout, NdisAbi abi, string name, uint keyArrayLength, string keyArrayName, out Body body)
+        ReadOnlySpan<byte> s, IPsecV2AddSaLayout layout, NdisAbi abi, string name, uint keyArrayLength, string keyArrayName, out Body body)
     {
         body = default;
         uint numExtHdrs = NativeFields.ReadULong(s, layout.NumExtHdrs);
@@ -573,7 +573,7 @@ public static class IpsecV2Codec
                 $"UdpEspEncapsulation {NativeFields.Hex(udpEsp)} is not one of the IPSEC_OFFLOAD_V2_*UDP_ESP* values 0x0, 0x1, 0x2, 0x4, 0x8");
         }
 
-        var sas = new IpsecV2SecurityAssociation[numExtHdrs];
+        var sas = new IPsecV2SecurityAssociation[numExtHdrs];
         for (int i = 0; i < sas.Length; i++)
         {
             int entryOffset = layout.SecAssoc + i * SecurityAssociationSize;
@@ -584,16 +584,16 @@ public static class IpsecV2Codec
             }
         }
 
-        IpsecV2Endpoints endpoints = (flags & (uint)IpsecV2AddSaFlags.IPv6) != 0
-            ? IpsecV2Endpoints.IPv6(s.Slice(layout.Endpoints, IpsecV2Endpoints.IPv6AddressLength), s.Slice(layout.IPv6DestAddr, IpsecV2Endpoints.IPv6AddressLength))
-            : IpsecV2Endpoints.IPv4(NativeFields.ReadNetworkULong(s, layout.Endpoints), NativeFields.ReadNetworkULong(s, layout.IPv4DestAddr));
-        body = new Body((IpsecV2AddSaFlags)flags, endpoints, NativeFields.ReadPointer(s[layout.OffloadHandle..], abi),
-            (IpsecV2UdpEspEncapsulation)udpEsp, sas);
+        IPsecV2Endpoints endpoints = (flags & (uint)IPsecV2AddSaFlags.IPv6) != 0
+            ? IPsecV2Endpoints.IPv6(s.Slice(layout.Endpoints, IPsecV2Endpoints.IPv6AddressLength), s.Slice(layout.IPv6DestAddr, IPsecV2Endpoints.IPv6AddressLength))
+            : IPsecV2Endpoints.IPv4(NativeFields.ReadNetworkULong(s, layout.Endpoints), NativeFields.ReadNetworkULong(s, layout.IPv4DestAddr));
+        body = new Body((IPsecV2AddSaFlags)flags, endpoints, NativeFields.ReadPointer(s[layout.OffloadHandle..], abi),
+            (IPsecV2UdpEspEncapsulation)udpEsp, sas);
         return null;
     }
 
     private static NdisError? ReadSecurityAssociation(
-        ReadOnlySpan<byte> s, string field, uint keyArrayLength, string keyArrayName, out IpsecV2SecurityAssociation sa)
+        ReadOnlySpan<byte> s, string field, uint keyArrayLength, string keyArrayName, out IPsecV2SecurityAssociation sa)
     {
         sa = default;
         uint flags = NativeFields.ReadULong(s, SaFlagsOffset);
@@ -623,13 +623,13 @@ public static class IpsecV2Codec
             return error;
         }
 
-        sa = new IpsecV2SecurityAssociation((IpsecV2SaFlags)flags, (IpsecV2Operation)operation, NativeFields.ReadNetworkULong(s, SaSpiOffset),
+        sa = new IPsecV2SecurityAssociation((IPsecV2SaFlags)flags, (IPsecV2Operation)operation, NativeFields.ReadNetworkULong(s, SaSpiOffset),
             authentication, encryption, NativeFields.ReadULong(s, SaSequenceNumberHighOrderOffset));
         return null;
     }
 
     private static NdisError? CheckOperation(uint operation, string field, int offset) =>
-        operation is (uint)IpsecV2Operation.Ah or (uint)IpsecV2Operation.Esp
+        operation is (uint)IPsecV2Operation.Ah or (uint)IPsecV2Operation.Esp
             ? null
             : NativeFields.InvalidData(field,
                 $"Operation {operation} (at structure offset {offset}) is not IPsecOffloadV2Ah (1) or IPsecOffloadV2Esp (2)");
