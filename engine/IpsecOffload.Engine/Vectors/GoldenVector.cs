@@ -93,6 +93,12 @@ public sealed record GoldenVector
     /// <summary>Plaintext IP packet of every segment (LSO vectors judged semantically).</summary>
     public IReadOnlyList<byte[]>? ExpectSegments { get; init; }
 
+    /// <summary>
+    /// The AH SA of an AH+ESP bundle (SEND-11): applied in transport mode over the result of this
+    /// vector's ESP SA. A project extension of format 1 (optional field).
+    /// </summary>
+    public VectorAhSa? AhSa { get; init; }
+
     /// <summary>Requirement ids a scenario vector serves.</summary>
     public IReadOnlyList<string> Requirements { get; init; } = [];
 
@@ -131,14 +137,25 @@ public sealed record VectorEncryption(string Alg, byte[] Key, byte[]? Salt)
     public override string ToString() => $"{Alg} (key {Key.Length} bytes, not shown)";
 }
 
-/// <summary><c>integrity</c>: <c>{"alg", "key"}</c>.</summary>
-/// <param name="Alg">One of <c>hmac-md5-96</c>, <c>hmac-sha1-96</c>, <c>hmac-sha256-128</c>.</param>
-/// <param name="Key">Key bytes.</param>
-public sealed record VectorIntegrity(string Alg, byte[] Key)
+/// <summary><c>integrity</c>: <c>{"alg", "key"}</c>, plus <c>salt</c> for AH's AES-GMAC.</summary>
+/// <param name="Alg">One of <c>hmac-md5-96</c>, <c>hmac-sha1-96</c>, <c>hmac-sha256-128</c>, <c>aes-gmac</c>.</param>
+/// <param name="Key">Key bytes (without the salt).</param>
+/// <param name="Salt">The 4-byte RFC 4543 salt for <c>aes-gmac</c>, else null.</param>
+public sealed record VectorIntegrity(string Alg, byte[] Key, byte[]? Salt = null)
 {
     /// <inheritdoc/>
     public override string ToString() => $"{Alg} (key {Key.Length} bytes, not shown)";
 }
+
+/// <summary><c>ahSa</c>: the AH half of an AH+ESP bundle.</summary>
+/// <param name="Spi">AH SPI.</param>
+/// <param name="Seq">AH sequence number (low half).</param>
+/// <param name="Esn">Extended sequence numbers on.</param>
+/// <param name="SeqHigh">High half of the AH sequence number.</param>
+/// <param name="Integrity">The AH integrity algorithm and key.</param>
+/// <param name="IcvLength">AH ICV bytes.</param>
+/// <param name="Iv">AH IV (AES-GMAC only), else empty.</param>
+public sealed record VectorAhSa(uint Spi, uint Seq, bool Esn, uint SeqHigh, VectorIntegrity Integrity, int IcvLength, byte[] Iv);
 
 /// <summary><c>tunnel</c>: outer addresses and an optional outer header.</summary>
 /// <param name="Src">Outer source address (text form).</param>

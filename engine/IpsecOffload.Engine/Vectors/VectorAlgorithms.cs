@@ -57,24 +57,10 @@ public static class VectorAlgorithms
         CryptoAlgorithm? integrity = null;
         if (vector.Integrity is { } declared)
         {
-            integrity = declared.Alg switch
+            if (!TryResolveIntegrity(declared, out integrity, out error))
             {
-                "hmac-md5-96" => CryptoAlgorithm.HmacMd5,
-                "hmac-sha1-96" => CryptoAlgorithm.HmacSha1,
-                "hmac-sha256-128" => CryptoAlgorithm.HmacSha256,
-                _ => null,
-            };
-            if (integrity is null)
-            {
-                error = $"integrity.alg '{declared.Alg}' is not hmac-md5-96, hmac-sha1-96 or hmac-sha256-128";
                 return false;
             }
-        }
-
-        if (encryption?.Kind == CryptoAlgorithmKind.Integrity && vector.Proto == VectorProtocol.Ah)
-        {
-            // AH with AES-GMAC: the GMAC key arrives as "encryption" in the schema's terms.
-            (integrity, encryption) = (encryption, null);
         }
 
         algorithms = new ResolvedAlgorithms(encryption, integrity);
@@ -89,6 +75,37 @@ public static class VectorAlgorithms
         if (vector.IcvLength != expectedIcv)
         {
             error = $"icvLength {vector.IcvLength} does not match the algorithms ({expectedIcv})";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>Maps an <c>integrity</c> object (HMAC, or AES-GMAC with its salt) to its algorithm.</summary>
+    public static bool TryResolveIntegrity(VectorIntegrity declared, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CryptoAlgorithm? algorithm, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(declared);
+        algorithm = (declared.Alg, declared.Key.Length) switch
+        {
+            ("hmac-md5-96", _) => CryptoAlgorithm.HmacMd5,
+            ("hmac-sha1-96", _) => CryptoAlgorithm.HmacSha1,
+            ("hmac-sha256-128", _) => CryptoAlgorithm.HmacSha256,
+            ("aes-gmac", 16) => CryptoAlgorithm.AesGmac128,
+            ("aes-gmac", 24) => CryptoAlgorithm.AesGmac192,
+            ("aes-gmac", 32) => CryptoAlgorithm.AesGmac256,
+            _ => null,
+        };
+        if (algorithm is null)
+        {
+            error = $"integrity.alg '{declared.Alg}' with a {declared.Key.Length}-byte key is not hmac-md5-96, hmac-sha1-96, hmac-sha256-128 or aes-gmac";
+            return false;
+        }
+
+        if (algorithm.SaltLength != (declared.Salt?.Length ?? 0))
+        {
+            error = $"integrity.salt has {declared.Salt?.Length ?? 0} bytes; {algorithm.Name} needs {algorithm.SaltLength}";
+            algorithm = null;
             return false;
         }
 

@@ -152,6 +152,7 @@ public static class VectorLoader
             Lso = r.Lso(),
             TcpPayload = r.OptionalInt64("tcpPayload"),
             ExpectSegments = r.OptionalHexList("expectSegments"),
+            AhSa = r.AhSa(),
             Notes = r.OptionalString("notes"),
         };
 
@@ -267,7 +268,25 @@ public static class VectorLoader
             }
 
             var inner = new FieldReader(o.Value, id);
-            return new VectorIntegrity(inner.String("alg"), inner.Hex("key"));
+            return new VectorIntegrity(inner.String("alg"), inner.Hex("key"), inner.OptionalHex("salt"));
+        }
+
+        public VectorAhSa? AhSa()
+        {
+            JsonElement? o = Object("ahSa");
+            if (o is null)
+            {
+                return null;
+            }
+
+            var inner = new FieldReader(o.Value, id);
+            if (inner.String("proto") != "ah")
+            {
+                throw Bad("ahSa.proto", "must be \"ah\"");
+            }
+
+            return new VectorAhSa(inner.UInt32("spi"), inner.UInt32("seq"), inner.Bool("esn"), inner.UInt32("seqHigh"),
+                inner.Integrity() ?? throw Bad("ahSa.integrity", "missing"), checked((int)inner.UInt32("icvLength")), inner.Hex("iv"));
         }
 
         public VectorTunnel? Tunnel()
