@@ -265,4 +265,23 @@ public sealed class SaOidHandlerV1Tests
             Assert.That(handler.Store.Count, Is.Zero);
         }
     }
+    [Test]
+    public void AddSa_EspNullWithHmacAndConfidentialityOnly_Accepted([Values] NdisAbi abi)
+    {
+        var handler = V1Handler(abi);
+        var random = Seeded(204);
+        var nullEsp = new OffloadSecurityAssociation(OffloadOperation.Encrypt, Spi1, OffloadAlgoInfo.Integrity(OffloadIntegrityAlgo.Md5, 16), default);
+        var confOnly = new OffloadSecurityAssociation(OffloadOperation.Encrypt, Spi2, default, OffloadAlgoInfo.Confidentiality(OffloadConfAlgo.Des, 8));
+        ulong a = HandleOf(handler.Handle(OidRequest.V1AddSa(AddSa(RandomBytes(random, 16), OffloadSaFlags.Outbound, nullEsp), abi)), abi);
+        ulong b = HandleOf(handler.Handle(OidRequest.V1AddSa(AddSa(RandomBytes(random, 8), OffloadSaFlags.Outbound, confOnly), abi)), abi);
+        handler.Store.TryGet(a, out OffloadedSaBundle? nullBundle);
+        handler.Store.TryGet(b, out OffloadedSaBundle? confBundle);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(nullBundle!.Esp!.Cipher!.Algorithm, Is.SameAs(CryptoAlgorithm.EspNull));
+            Assert.That(nullBundle.Esp.Integrity!.Algorithm, Is.SameAs(CryptoAlgorithm.HmacMd5));
+            Assert.That(confBundle!.Esp!.Cipher!.Algorithm, Is.SameAs(CryptoAlgorithm.DesCbc));
+            Assert.That(confBundle.Esp.Integrity, Is.Null);
+        }
+    }
 }

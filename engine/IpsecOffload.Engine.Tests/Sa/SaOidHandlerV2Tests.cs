@@ -373,4 +373,36 @@ public sealed class SaOidHandlerV2Tests
             Assert.That(bundle.Esp.IvLength, Is.EqualTo(8));
         }
     }
+    [Test]
+    public void AddSa_UdpEspTransportAdvertised_BundleCarriesEncapsulation([Values] NdisAbi abi)
+    {
+        var handler = V2Handler(abi);
+        ulong handle = AddV2(handler, abi,
+            AddSa(RandomBytes(Seeded(115), 36), EspCbcSha1()) with { UdpEspEncapsulation = IPsecV2UdpEspEncapsulation.TransportOverUdpEspTunnel });
+        Assert.That(handler.Store.TryGet(handle, out OffloadedSaBundle? bundle), Is.True);
+        Assert.That(bundle!.UdpEspEncapsulation, Is.EqualTo(IPsecV2UdpEspEncapsulation.TransportOverUdpEspTunnel));
+    }
+
+    [Test]
+    public void AddSa_ConcurrentAddsAndDeletes_HandlesUniqueAndTableConsistent([Values] NdisAbi abi)
+    {
+        var handler = V2Handler(abi, FullV2(capacity: 1000));
+        byte[] keys = RandomBytes(Seeded(116), 36);
+        var handles = new System.Collections.Concurrent.ConcurrentBag<ulong>();
+        Parallel.For(0, 400, i =>
+        {
+            ulong handle = AddV2(handler, abi, AddSa(keys, EspCbcSha1((uint)i + 1)));
+            handles.Add(handle);
+            if (i % 2 == 0)
+            {
+                handler.Handle(OidRequest.V2DeleteSa([new IPsecV2DeleteSa(handle)], abi));
+            }
+        });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(handles, Has.None.EqualTo(0UL));
+            Assert.That(handles.Distinct().Count(), Is.EqualTo(400));
+            Assert.That(handler.Store.Count, Is.EqualTo(200));
+        }
+    }
 }
