@@ -1,0 +1,112 @@
+using IpsecOffload.Engine.Crypto;
+using IpsecOffload.Engine.Send;
+using static IpsecOffload.Engine.Sa.IpsecProtocol;
+using static IpsecOffload.Engine.Tests.Send.VectorBuild;
+
+namespace IpsecOffload.Engine.Tests.Send;
+
+/// <summary>The vector tables, one partial file per source (wire-formats §6).</summary>
+internal static partial class SendVectors
+{
+    // wire-formats §6.2: RFC 3602 §4 cases 5–8 (ODP test_vectors.h), AES-128-CBC, no integrity.
+    private static VectorSa Rfc3602(uint spi, ulong sn, string key, string iv, TunnelHeader? tunnel = null) =>
+        new(Esp, spi, sn, iv, 0) { Cipher = CryptoAlgorithm.AesCbc128, CipherKey = key, Tunnel = tunnel };
+
+    public static IEnumerable<SendVector> Rfc3602Cases() =>
+    [
+        new("rfc3602-case5-transport",
+            H("4500005408f200004001f9fec0a87b03c0a87b6408000ebda70a00008e9c083db95b070008090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637"),
+            "4500007c08f200004032f9a5c0a87b03c0a87b640000432100000001e96e8c08ab465763fd098d45dd3ff893f663c25d325c18c6a9453e194e120849a4870b66" +
+            "cc6b9965330013b4898dc856a4699e523a55db080b59ec3a8e4b7e52775b07d1db34ed9c538ab50c551b874aa269add047ad2d5913ac19b7cfbad4a6",
+            [Rfc3602(0x4321, 1, "90d382b410eeba7ad938c46cec1a82bf", "e96e8c08ab465763fd098d45dd3ff893")]),
+        new("rfc3602-case6-transport",
+            H("4500003008fe00004001fa16c0a87b03c0a87b640800b5e8a80a0500a69c083d0b660e00777777777777777777777777"),
+            "4500004c08fe00004032f9c9c0a87b03c0a87b64000043210000000869d08df7d203329db093fc4924e5bd80f51995881ec4e0c4488987ce742e8109689bb379" +
+            "d2d750c0d915dca346a89f75",
+            [Rfc3602(0x4321, 8, "90d382b410eeba7ad938c46cec1a82bf", "69d08df7d203329db093fc4924e5bd80")]),
+        new("rfc3602-case7-tunnel",
+            H("45000054090400004001f988c0a87b03c0a87bc808009f76a90a0100b49c083d02a2040008090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637"),
+            "4500008c090500004032f91ec0a87b03c0a87bc80000876500000002f4e765244f6407adf13dc1380f673f37773b5241a4c449225e4f3ce5ed611b0c237ca96c" +
+            "f74a93013c1b0ea1a0cf70f8e4ecaec78ac53aad7a0f022b859243c647752e94a859352b8a4d4d2decd136e5c177f132ad3fbfb2201ac9904c74ee0a109e0ca1" +
+            "e4dfe9d5a100b842f1c22f0d",
+            [Rfc3602(0x8765, 2, "0123456789abcdef0123456789abcdef", "f4e765244f6407adf13dc1380f673f37", V4(0xc0a87b03, 0xc0a87bc8, 0x0905, 0x40))]),
+        new("rfc3602-case8-tunnel",
+            H("45000044090c00004001f990c0a87b03c0a87bc80800d63caa0a0200c69c083da3de0300ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
+            "4500007c090d00004032f926c0a87b03c0a87bc8000087650000000585d47224b5f3dd5d2101d4ea8dffab2215b92683819596a8047232cc00f7048fe45318e1" +
+            "1f8a0f62ede3c3fc61203bb50f980a08c9843fd3a1b06d5c07ff9639b7eb7dfb3512e5de435e7207ed971ef3d2726d9b5ef6affc6d17a0decbb13892",
+            [Rfc3602(0x8765, 5, "0123456789abcdef0123456789abcdef", "85d47224b5f3dd5d2101d4ea8dffab22", V4(0xc0a87b03, 0xc0a87bc8, 0x090d, 0x40))]),
+    ];
+
+    // wire-formats §6.3: draft-mcgrew-gcm-test-01. The draft publishes SPI…ICV only and its plaintexts
+    // carry the ESP trailer with next header 1, so each case is framed in transport mode inside a
+    // synthetic IPv4 carrier whose Protocol is that next header; the output is compared from the SPI.
+    private static SendVector Mcgrew(string id, CryptoAlgorithm aes, string key, string salt, uint spi, ulong sn, bool esn,
+        string iv, string plaintextWithTrailer, string espPacket)
+    {
+        byte[] plaintext = H(plaintextWithTrailer);
+        return new SendVector(id, Carrier(plaintext[^1], StripTrailer(plaintext)), espPacket,
+            [new VectorSa(Esp, spi, sn, iv, 16) { Aead = aes, AeadKey = key + salt, Esn = esn }], CompareFrom: 20);
+    }
+
+    public static IEnumerable<SendVector> McgrewCases() =>
+    [
+        Mcgrew("mcgrew-case01-esn", CryptoAlgorithm.AesGcm128, "4c80cdefbb5d10da906ac73c3613a634", "2e443b68", 0x4321, 0x8765432100000000, true, "4956ed7e3b244cfe",
+            "45000048699a000080114db7c0a80102c0a801010a9bf15638d301000001000000000000045f736970045f756470037369700963796265726369747902646b000021000101020201",
+            "00004321000000004956ed7e3b244cfefecf537e729d5b07dc30df528dd22b768d1b98736696a6fd348509fa13ceac34cfa2436f14a3f3cf65925bf1f4a13c5d15b21e1884f5ff6247aeabb786b93bce61bc17d768fd9732459018148f6cbe722fd04796562dfdb4"),
+        Mcgrew("mcgrew-case02", CryptoAlgorithm.AesGcm128, "feffe9928665731c6d6a8f9467308308", "cafebabe", 0xa5f8, 0x0a, false, "facedbaddecaf888",
+            "4500003e698f000080114dccc0a80102c0a801010a980035002a2343b2d001000001000000000000037369700963796265726369747902646b00000100010001",
+            "0000a5f80000000afacedbaddecaf888deb22cd9b07c72c16e3a65beeb8df304a5a5897d33ae530f1ba76d5d114d2a5c3de81827c10e9a4f51330d0eec416642cfbb85a5b47e48a4ec3b9ba95d918bd183b70d3aa8bc6ee4c309e9d85a41ad4a"),
+        Mcgrew("mcgrew-case03", CryptoAlgorithm.AesGcm256, "abbccddef00112233445566778899aababbccddef00112233445566778899aab", "11223344", 0x4a2cbfe3, 2, false, "0102030405060708",
+            "4500003069a6400080062690c0a801029389155e0a9e008b2dc57ee0000000007002400020bf0000020405b40101040201020201",
+            "4a2cbfe3000000020102030405060708ff425c9b724599df7a3bcd510194e00d6a78107f1b0b1cbf06efae9d65a5d763748a637985771d347f0545659f14e99def842d8eb335f4eecfdbf831824b4c4915956c96"),
+        Mcgrew("mcgrew-case04-spi0", CryptoAlgorithm.AesGcm128, "00000000000000000000000000000000", "00000000", 0, 1, false, "0000000000000000",
+            "4500003c99c500008001cb7a40679318010101010800075c020044006162636465666768696a6b6c6d6e6f707172737475767761626364656667686901020201",
+            "000000000000000100000000000000004688daf2f973a392732909c331d56d60f694abaa414b5e7ff5fdcdfff5e9a284456476492719ffb64de7d9dca1e1d894bc3bd57873ed4d181d19d4d5c8c18af3f821d496eeb096e98ad2b69e4799c71d"),
+        Mcgrew("mcgrew-case05-esn", CryptoAlgorithm.AesGcm128, "3de09874b388e6491988d0c3607eae1f", "57690e43", 0x42f67e3f, 0x1010101010101010, true, "4e280000a2fca1a3",
+            "4500003c99c300008001cb7c40679318010101010800085c020043006162636465666768696a6b6c6d6e6f707172737475767761626364656667686901020201",
+            "42f67e3f101010104e280000a2fca1a3fba2caa4853cf9f0f22cb10d86dd83b0fec75691cf1a04b00d1138ec9c35791765acbd8701ad79845bf9fe3fba487bc91755e6662b4c8d0d1f5e22739530320ae0d731cc978ecafaeae88f00e80d6e48"),
+        Mcgrew("mcgrew-case06-esn", CryptoAlgorithm.AesGcm128, "3de09874b388e6491988d0c3607eae1f", "57690e43", 0x42f67e3f, 0x1010101010101010, true, "4e280000a2fca1a3",
+            "4500001c42a200008001441f406793b6e00000020a00f5ff01020201",
+            "42f67e3f101010104e280000a2fca1a3fba2ca845e5df9f0f22c3e6e86dd831e1fc65792cd1af9130e1379ed369f071f35e034be95f112e4e7d05d35"),
+        Mcgrew("mcgrew-case07", CryptoAlgorithm.AesGcm192, "feffe9928665731c6d6a8f9467308308feffe9928665731c", "cafebabe", 0xa5f8, 0x0a, false, "facedbaddecaf888",
+            "45000028a4ad4000400678800a01038f0a010612802306b8cb712602dd6bb03e501016d075680001",
+            "0000a5f80000000afacedbaddecaf888a5b1f8066029aea40e598b8122de02420938b3ab33f828e687b8858b5bfbdbd0315b27452144cc7795457b9652037f5318027b5b4cd7a636"),
+        Mcgrew("mcgrew-case08-esn", CryptoAlgorithm.AesGcm128, "abbccddef00112233445566778899aab", "decaf888", 0x100, 1, true, "cafedebaceface74",
+            "4500004933ba00007f119106c3fb1d10c2b1d326c02831ce0035dd7b800302d500004e20001e8c18d75b81dc91baa0476b91b924b280389d92c963bac046ec959b6266c04722b14923010101",
+            "0000010000000001cafedebaceface7418a6fd42f72cbf4ab2a2ea901f73d814e3e7f243d95412e1c349c1d2fbec168f9190feebaf2cb01984e65863965d7472b79da345e0e780191f0d2f0e0f496c226f2127b27db35724e7845d68651f57e65f354f75ff17015769623436"),
+        Mcgrew("mcgrew-case09-esn", CryptoAlgorithm.AesGcm256, "abbccddef00112233445566778899aababbccddef00112233445566778899aab", "73616c74", 0x17405e67, 0x156f3126dd0db99b, true, "616e640169766563",
+            "45080028732c00004006e9f90a0106120a01038f06b88023dd6bafbecb71260250101f646d540001",
+            "17405e67dd0db99b616e640169766563f2d69ecdbd5a0d5b8d5ef38bad4da58d1f278fde98ef67549d524a3018d9a57ff4d3a31ce673119e451626c2415771e3b7eebca614c89b35"),
+        Mcgrew("mcgrew-case10-esn", CryptoAlgorithm.AesGcm128, "3de09874b388e6491988d0c3607eae1f", "57690e43", 0x42f67e3f, 0x1010101010101010, true, "4e280000a2fca1a3",
+            "45000049333e00007f119182c3fb1d10c2b1d326c02831ce0035cb458003025b000001e0001e8c18d65759d52284a0352c71475c8880391c764d6e5ee0496b325ae270c03899493915010101",
+            "42f67e3f101010104e280000a2fca1a3fba2cad12fc1f9f00d3cebf305410db83d7784b607323d220f24b0a97d54182800cadb0f68d99ef0e0c0c89ae9bea8884e52d65bc1afd0740f742444747b5b39ab533163aad4550ee5160975cdb608c5769189609763b8e18caa81e2"),
+        Mcgrew("mcgrew-case11-esn", CryptoAlgorithm.AesGcm256, "abbccddef00112233445566778899aababbccddef00112233445566778899aab", "73616c74", 0x17405e67, 0x156f3126dd0db99b, true, "616e640169766563",
+            "636973636f0172756c657301746865016e6574776501646566696e6501746865746563686e6f6c6f67696573017468617477696c6c01646566696e65746f6d6f72726f7701020201",
+            "17405e67dd0db99b616e640169766563d4b7ed86a1777f2ea13d6973d324c69e7b43f826fb56831226508bebd2dceb18d0a6df10e5487df074113e14c641024e3e6773d91a62ee429b043a10e3efe6b012a49363412364f8c0cac587f249e56b11e24f30e44ccc76"),
+        Mcgrew("mcgrew-case12-sn-ffffffff", CryptoAlgorithm.AesGcm128, "7d773d00c144c525ac619d18c84a3f47", "d9664267", 0x335467ae, 0xffffffff, false, "43457e9182443bc6",
+            "01020201",
+            "335467aeffffffff43457e9182443bc6437f866bcb3f699fe9b0822bac961c4504bef270"),
+        Mcgrew("mcgrew-case13-esn", CryptoAlgorithm.AesGcm128, "abbccddef00112233445566778899aab", "decaf888", 0x100, 1, true, "cafedebaceface74",
+            "746f016265016f72016e6f7401746f0162650001",
+            "0000010000000001cafedebaceface7429c9fc69a197d038ccdd14e2ddfcaa0543332164412503524303ed3c6c5f283843af8c3e"),
+        Mcgrew("mcgrew-case14-esn-sn-max", CryptoAlgorithm.AesGcm256, "6c6567616c697a656d6172696a75616e61616e64646f69746265666f72656961", "7475726e", 0x796b6963, 0xffffffffffffffff, true, "333021696765746d",
+            "45000030da3a00008001df3bc0a80005c0a800010800c6cd020007006162636465666768696a6b6c6d6e6f707172737401020201",
+            "796b6963ffffffff333021696765746df97ab2aa356d8edce17644ac8c78e25dd24dedbb29ebf1b64a274b39b49c3a864cd3d78ca4ae68a32b42458fb57dbe821dcc63b9d0937ba2945f669368661a329fb4c053"),
+
+        // Case 15 (ENCR_NULL_AUTH_AES_GMAC) as ODP carries it: a full IPv4 packet, transport, next header 4.
+        new("mcgrew-case15-gmac-odp",
+            IPv4("45000000698f000080000000c0a80102c0a80101", 4,
+                H("45000030da3a00008001df3bc0a80005c0a800010800c6cd020007006162636465666768696a6b6c6d6e6f7071727374")),
+            "45000068698f000080324d81c0a80102c0a80101000043210000000700000000" +
+            "0000000045000030da3a00008001df3bc0a80005c0a800010800c6cd02000700" +
+            "6162636465666768696a6b6c6d6e6f707172737401020204594f4055428d399a9d66c15e77023a98",
+            [new VectorSa(Esp, 0x4321, 7, "0000000000000000", 16) { Integrity = CryptoAlgorithm.AesGmac128, IntegrityKey = "4c80cdefbb5d10da906ac73c3613a634" + "22433c64" }]),
+
+        // ODP pkt_mcgrew_gcm_test_12_esp: case 12 with next header 59. ODP's outer checksum 4db2 is wrong
+        // (wire-formats §6.3 says so); the correct 4db1 is expected here, the ESP part is ODP's.
+        new("mcgrew-case12-nh59-odp",
+            IPv4("45000000698f000080000000c0a80102c0a80101", 59, []),
+            "45000038698f000080324db1c0a80102c0a80101335467aeffffffff43457e9182443bc6437f86517ea595d2ca004c33388c46770c590ad6",
+            [new VectorSa(Esp, 0x335467ae, 0xffffffff, "43457e9182443bc6", 16) { Aead = CryptoAlgorithm.AesGcm128, AeadKey = "7d773d00c144c525ac619d18c84a3f47" + "d9664267" }]),
+    ];
+}
