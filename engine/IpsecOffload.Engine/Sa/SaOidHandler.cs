@@ -145,6 +145,19 @@ public sealed partial class SaOidHandler
     /// </summary>
     public void Halt() => Store.Clear();
 
+    /// <summary>
+    /// Power-on state for the harness between cases: every SA and parser entry deleted (keys
+    /// zeroed) and every advertised service enabled again. Handles stay unique across it.
+    /// </summary>
+    public void ResetToPowerOn()
+    {
+        Store.Clear();
+        lock (_stateLock)
+        {
+            _enableState = new IpsecEnableState(_v1Advertised, _v2Advertised, _v2Advertised);
+        }
+    }
+
     // ---------------------------------------------------------------- OID_TCP_OFFLOAD_PARAMETERS
 
     private OidResult SetOffloadParameters(byte[] buffer)
