@@ -90,8 +90,11 @@ public class IPv6ExtensionChainTests
     [TestCase(new byte[] { HbH }, 48, 40, TestName = "Chain_HopByHop_InsertsAfterIt")]
     [TestCase(new byte[] { Rtg }, 64, 40, TestName = "Chain_Routing_InsertsAfterIt")]
     [TestCase(new byte[] { Frag }, 48, 40, TestName = "Chain_Fragment_InsertsAfterIt")]
-    [TestCase(new byte[] { Dst }, 40, 6, TestName = "Chain_FinalDestinationOptions_StaysBehindEsp")]
-    [TestCase(new byte[] { HbH, Dst }, 48, 40, TestName = "Chain_HopByHopThenDestinationOptions_InsertsBetween")]
+    // Destination options not preceded by a routing header precede ESP/AH (Linux ip6_find_1stfragopt,
+    // Scapy's output; docs/decisions/ipv6-esp-ah-placement.md).
+    [TestCase(new byte[] { Dst }, 48, 40, TestName = "Chain_DestinationOptionsWithoutRouting_PrecedesEsp")]
+    [TestCase(new byte[] { HbH, Dst }, 64, 48, TestName = "Chain_HopByHopThenDestinationOptions_BothPrecedeEsp")]
+    [TestCase(new byte[] { HbH, Rtg, Dst }, 72, 48, TestName = "Chain_DestinationOptionsAfterRouting_FollowsEsp")]
     [TestCase(new byte[] { HbH, Dst, Rtg }, 88, 64, TestName = "Chain_DestinationOptionsBeforeRouting_PrecedesEsp")]
     [TestCase(new byte[] { HbH, Dst, Rtg, Frag, Dst }, 96, 88, TestName = "Chain_AllFourKinds_InsertsAfterFragment")]
     public void TransportInsertionPoint_FollowsRfc4303Placement(byte[] kinds, int insertion, int nextHeaderField)

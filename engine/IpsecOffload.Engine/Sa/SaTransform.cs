@@ -69,7 +69,7 @@ public sealed class SaTransform : IDisposable
     public IIntegrityTransform? Integrity { get; }
 
     /// <summary>Bytes of explicit IV on the wire: the cipher's or AEAD's, or GMAC's 8 bytes.</summary>
-    public int IvLength => Aead?.IvLength ?? ((Cipher?.IvLength ?? 0) + (Cipher is null ? Integrity?.IvLength ?? 0 : 0));
+    public int IvLength => Aead?.IvLength ?? Math.Max(Cipher?.IvLength ?? 0, Integrity?.IvLength ?? 0);
 
     /// <summary>Bytes of ICV on the wire (0 for ESP without integrity).</summary>
     public int IcvLength => Aead?.IcvLength ?? Integrity?.IcvLength ?? 0;

@@ -109,29 +109,22 @@ public readonly struct IPv6ExtensionChain
             offset += length;
         }
 
-        // §1.6: everything up to the last HbH/Routing/Fragment header precedes ESP/AH, and so does a
-        // Destination Options header that has a Routing header after it.
-        int lastRouting = -1;
-        for (int i = 0; i < headers.Count; i++)
-        {
-            if (headers[i].Type == IpProtocol.Routing)
-            {
-                lastRouting = i;
-            }
-        }
-
+        // Transport-mode ESP/AH goes after HbH, Routing and Fragment headers and after every
+        // Destination Options header not preceded by a Routing header (those are for the final
+        // destination and follow ESP/AH). This is Linux's ip6_find_1stfragopt rule, which Scapy's
+        // output agrees with (docs/decisions/ipv6-esp-ah-placement.md).
+        bool routingSeen = false;
         for (int i = 0; i < headers.Count; i++)
         {
             IPv6ExtensionHeaderInfo h = headers[i];
-            if (h.Type != IpProtocol.DestinationOptions || i < lastRouting)
-            {
-                insertion = h.End;
-                insertionNextHeader = h.Offset;
-            }
-            else
+            if (h.Type == IpProtocol.DestinationOptions && routingSeen)
             {
                 break;
             }
+
+            routingSeen |= h.Type == IpProtocol.Routing;
+            insertion = h.End;
+            insertionNextHeader = h.Offset;
         }
 
         chain = new IPv6ExtensionChain
