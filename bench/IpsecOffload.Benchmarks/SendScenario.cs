@@ -1,0 +1,192 @@
+using IpsecOffload.Engine.Miniport;
+using IpsecOffload.Engine.Sa;
+using IpsecOffload.Engine.Send;
+using IpsecOffload.Engine.Wire;
+using IpsecOffload.Ndis;
+using IpsecOffload.Ndis.Miniport;
+using IpsecOffload.Ndis.Oids;
+using IpsecOffload.Ndis.Oob;
+
+namespace IpsecOffload.Benchmarks;
+
+/// <summary>
+/// One measured set-up: a <see cref="ReferenceMiniport"/> with one outbound v2 SA added through
+/// <c>OID_TCP_TASK_IPSEC_OFFLOAD_V2_ADD_SA</c>, and one NBL (Ethernet header ‖ framed IPv4/TCP packet
+/// in one MDL) whose OOB slots name the SA. The miniport gathers each NB into a pooled copy before it
+/// encrypts, so the same NBL can be sent again and again and every send does the full work.
+/// </summary>
+public sealed class SendScenario : IDisposable
+{
+    private const NdisAbi Abi = NdisAbi.X64;
+    private const uint Spi = 0x8F1E_2D3C;
+    private const ulong SequenceNumber = 0x0000_0001_2345_6789;
+    private const uint SourceAddress = 0xC000_0201;      // 192.0.2.1
+    private const uint DestinationAddress = 0xC633_6402; // 198.51.100.2
+    private const int IPv4HeaderLength = 20, TcpHeaderLength = 20;
+
+    /// <summary>The smallest IPv4/TCP packet the scenario builds: both headers without options.</summary>
+    public const int MinimumPacketLength = IPv4HeaderLength + TcpHeaderLength;
+
+    private SendScenario(ReferenceMiniport miniport, CountingHost host, NetBufferList nbl, int framedLength)
+    {
+        Miniport = miniport;
+        Host = host;
+        NetBufferList = nbl;
+        FramedLength = framedLength;
+    }
+
+    /// <summary>The miniport under measurement.</summary>
+    public ReferenceMiniport Miniport { get; }
+
+    /// <summary>The host that counts what the miniport transmits.</summary>
+    public CountingHost Host { get; }
+
+    /// <summary>The NBL to send.</summary>
+    public NetBufferList NetBufferList { get; }
+
+    /// <summary>Bytes of the framed IP packet (with ESP/AH headers, IV, trailer and ICV), without Ethernet.</summary>
+    public int FramedLength { get; }
+
+    /// <summary>
+    /// Builds the miniport, adds the SA of <paramref name="suite"/>, frames an IPv4/TCP packet of
+    /// <paramref name="packetLength"/> bytes (the plaintext IP datagram) and checks that one send
+    /// transmits exactly one frame with success; throws otherwise.
+    /// </summary>
+    public static SendScenario Create(SendSuite suite, int packetLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(packetLength, MinimumPacketLength);
+        var host = new CountingHost();
+        var miniport = new ReferenceMiniport();
+        try
+        {
+            miniport.Initialize(host);
+            ulong handle = AddSa(miniport, suite);
+            if (!miniport.Sa.Store.TryGet(handle, out OffloadedSaBundle? bundle))
+            {
+                throw new InvalidOperationException($"ADD_SA returned handle 0x{handle:x}, which the SA table does not hold.");
+            }
+
+            SaTransform sa = bundle.Transforms[0];
+            byte[] iv = new byte[sa.IvLength];
+            iv.AsSpan().Fill(0xA5);
+            FramedPacket framed = PacketFramer.Frame(BuildTcpPacket(packetLength), [FramingSa.For(sa, SequenceNumber, iv)]);
+            NetBufferList nbl = BuildNbl(framed, handle);
+            var scenario = new SendScenario(miniport, host, nbl, framed.Packet.Length);
+            scenario.CheckOneSend();
+            return scenario;
+        }
+        catch
+        {
+            miniport.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends the NBL once.</summary>
+    public void Send() => Miniport.SendNetBufferLists(NetBufferList, NdisSendFlags.None);
+
+    /// <inheritdoc/>
+    public void Dispose() => Miniport.Dispose();
+
+    private void CheckOneSend()
+    {
+        NdisError? failure = null;
+        Miniport.SendFailed += (_, e) => failure = e.Error;
+        long before = Host.Frames;
+        Send();
+        if (failure is not null || NetBufferList.Status != NdisStatus.Success || Host.Frames != before + 1)
+        {
+            throw new InvalidOperationException(
+                $"The set-up send did not transmit one frame: status {NetBufferList.Status.ToNdisName()}, {Host.Frames - before} frames, {failure}.");
+        }
+    }
+
+    private static ulong AddSa(ReferenceMiniport miniport, SendSuite suite)
+    {
+        // Key material is arbitrary but fixed; lengths follow the OID rules (GCM: key ‖ 4-byte salt in
+        // KeyLength, AdditionalInfo = ICV bytes; CBC + HMAC: cipher key then integrity key).
+        (IPsecV2SecurityAssociation sa, int keyLength) = suite switch
+        {
+            SendSuite.EspAesGcm128 => (new IPsecV2SecurityAssociation(IPsecV2SaFlags.None, IPsecV2Operation.Esp, Spi,
+                default, IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesGcm128, 16 + 4, 0, 16), 0), 20),
+            SendSuite.EspAesCbc128HmacSha1 => (new IPsecV2SecurityAssociation(IPsecV2SaFlags.None, IPsecV2Operation.Esp, Spi,
+                IPsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha1, 20, 16),
+                IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesCbc128, 16, 0), 0), 36),
+            SendSuite.AhHmacSha256 => (new IPsecV2SecurityAssociation(IPsecV2SaFlags.None, IPsecV2Operation.Ah, Spi,
+                IPsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha256, 32, 0), default, 0), 32),
+            _ => throw new ArgumentOutOfRangeException(nameof(suite), suite, "unknown suite"),
+        };
+        byte[] keys = new byte[keyLength];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = unchecked((byte)(0x11 + (i * 7))); // arbitrary, fixed key bytes
+        }
+
+        var addSa = new IPsecV2AddSa(IPsecV2AddSaFlags.None, IPsecV2Endpoints.IPv4(SourceAddress, DestinationAddress), 0,
+            IPsecV2UdpEspEncapsulation.None, new[] { sa }, keys);
+        byte[] buffer = IPsecV2Codec.EncodeAddSaChain([addSa], Abi);
+        OidResult result = miniport.OidRequest(new OidRequest(NdisOid.TcpTaskIpsecOffloadV2AddSa, NdisRequestType.Set, buffer));
+        ulong handle = IPsecV2Codec.ReadAddSaOffloadHandles(result.InformationBuffer, Abi).GetValueOrThrow()[0];
+        if (result.Status != NdisStatus.Success || handle == 0)
+        {
+            throw new InvalidOperationException($"ADD_SA for {suite} failed: {result.Status.ToNdisName()}, handle 0x{handle:x}.");
+        }
+
+        return handle;
+    }
+
+    private static byte[] BuildTcpPacket(int length)
+    {
+        byte[] packet = new byte[length];
+        new IPv4Header
+        {
+            Version = 4,
+            Ihl = IPv4HeaderLength / 4,
+            TotalLength = checked((ushort)length),
+            Identification = 0x1C46,
+            Flags = IPv4Flags.DontFragment,
+            Ttl = 64,
+            Protocol = IpProtocol.Tcp,
+            Source = SourceAddress,
+            Destination = DestinationAddress,
+        }.Write(packet);
+        IPv4Header.WriteChecksum(packet.AsSpan(0, IPv4HeaderLength));
+        Span<byte> segment = packet.AsSpan(IPv4HeaderLength);
+        for (int i = TcpHeaderLength; i < segment.Length; i++)
+        {
+            segment[i] = unchecked((byte)(i * 31)); // arbitrary payload pattern
+        }
+
+        var tcp = new TcpHeader
+        {
+            SourcePort = 49_152,
+            DestinationPort = 443,
+            SequenceNumber = 0x9A3B_5C7D,
+            AcknowledgmentNumber = 0x1E2F_3A4B,
+            DataOffset = TcpHeaderLength / 4,
+            Flags = TcpFlags.Ack | TcpFlags.Psh,
+            Window = 0xFAF0,
+        };
+        tcp.Write(segment);
+        uint pseudo = InternetChecksum.PseudoHeaderSumIPv4(SourceAddress, DestinationAddress, IpProtocol.Tcp, checked((ushort)segment.Length));
+        (tcp with { Checksum = TcpHeader.ComputeChecksum(pseudo, segment) }).Write(segment);
+        return packet;
+    }
+
+    private static NetBufferList BuildNbl(FramedPacket framed, ulong handle)
+    {
+        var ethernet = new EthernetHeader
+        {
+            Destination = 0x02_00_5E_10_00_01,
+            Source = 0x02_00_5E_10_00_02,
+            EtherType = EthernetHeader.EtherTypeIPv4,
+        };
+        byte[] frame = new byte[ethernet.Length + framed.Packet.Length];
+        ethernet.Write(frame);
+        framed.Packet.CopyTo(frame.AsSpan(ethernet.Length));
+        var nbl = new NetBufferList(new NetBuffer(new Mdl(frame), 0, frame.Length)) { Name = "bench" };
+        nbl.Info.Set(new IPsecOffloadV2Transmit(handle), Abi);
+        nbl.Info.Set(framed.V2HeaderInfo, Abi);
+        return nbl;
+    }
+}
