@@ -3,15 +3,21 @@ using System.Security.Cryptography;
 namespace IpsecOffload.Engine.Crypto;
 
 /// <summary>
-/// CBC over one ECB <see cref="System.Security.Cryptography.ICryptoTransform"/> pair per SA: .NET's
-/// one-shot <c>EncryptCbc</c> allocates a cipher object per call, an ECB transform does not.
-/// Encryption chains block by block; decryption runs ECB over the whole buffer once, then XORs.
+/// CBC with one reusable <see cref="System.Security.Cryptography.ICryptoTransform"/> per direction and
+/// SA, so nothing is allocated per packet (.NET's one-shot <c>EncryptCbc</c> allocates a cipher object
+/// per call). Encryption: one CBC encryptor created with a zero IV that is never reset; its chaining
+/// value after a packet is that packet's last ciphertext block, so the next packet's IV is folded into
+/// its first plaintext block (P1 ⊕ IV ⊕ chain) and the whole packet goes through in one call — the same
+/// ciphertext as CBC under IV, one native call per packet instead of one per block. Decryption: ECB
+/// over the whole buffer once, then XOR.
 /// </summary>
 internal sealed class DotNetCbcTransform : ICipherTransform, IOwnsKeyMaterial
 {
     private readonly System.Security.Cryptography.ICryptoTransform _encryptor;
     private readonly System.Security.Cryptography.ICryptoTransform _decryptor;
     private readonly byte[] _block;
+    private readonly byte[] _chain;
+    private readonly GrowableBuffer _scratch = new();
     private readonly GrowableBuffer _cipherText = new();
     private readonly GrowableBuffer _decrypted = new();
     private bool _disposed;
@@ -20,6 +26,7 @@ internal sealed class DotNetCbcTransform : ICipherTransform, IOwnsKeyMaterial
     {
         Algorithm = algorithm;
         _block = new byte[algorithm.BlockSize];
+        _chain = new byte[algorithm.BlockSize];
         byte[] keyCopy = CryptoChecks.CopyKey(key);
         try
         {
@@ -32,11 +39,12 @@ internal sealed class DotNetCbcTransform : ICipherTransform, IOwnsKeyMaterial
                 _ => Aes.Create(),
             };
 #pragma warning restore CA5350, CA5351
-            cipher.Mode = CipherMode.ECB;
             cipher.Padding = PaddingMode.None;
-            _encryptor = cipher.CreateEncryptor(keyCopy, null);
+            cipher.Mode = CipherMode.CBC;
+            _encryptor = cipher.CreateEncryptor(keyCopy, new byte[algorithm.BlockSize]);
+            cipher.Mode = CipherMode.ECB;
             _decryptor = cipher.CreateDecryptor(keyCopy, null);
-            Implementation = $".NET {cipher.GetType().BaseType?.Name ?? "cipher"} (ECB blocks chained as CBC)";
+            Implementation = $".NET {cipher.GetType().BaseType?.Name ?? "cipher"} (CBC transform, IV folded into the first block)";
         }
         finally
         {
@@ -59,20 +67,27 @@ internal sealed class DotNetCbcTransform : ICipherTransform, IOwnsKeyMaterial
         ObjectDisposedException.ThrowIf(_disposed, this);
         CryptoChecks.Iv(Algorithm, iv);
         CryptoChecks.Blocks(Algorithm, data.Length);
-        int n = _block.Length;
-        ReadOnlySpan<byte> previous = iv;
-        for (int offset = 0; offset < data.Length; offset += n)
+        int n = _block.Length, length = data.Length;
+        if (length == 0)
         {
-            Span<byte> block = data.Slice(offset, n);
-            for (int i = 0; i < n; i++)
-            {
-                _block[i] = (byte)(block[i] ^ previous[i]);
-            }
-
-            _encryptor.TransformBlock(_block, 0, n, _block, 0);
-            _block.CopyTo(block);
-            previous = block;
+            return;
         }
+
+        byte[] buffer = _scratch.Rent(length);
+        data.CopyTo(buffer);
+        for (int i = 0; i < n; i++)
+        {
+            buffer[i] ^= (byte)(iv[i] ^ _chain[i]);
+        }
+
+        int written = _encryptor.TransformBlock(buffer, 0, length, buffer, 0);
+        if (written != length)
+        {
+            throw new CryptographicException($"{Algorithm.Name}: CBC encryptor returned {written} of {length} bytes");
+        }
+
+        buffer.AsSpan(0, length).CopyTo(data);
+        buffer.AsSpan(length - n, n).CopyTo(_chain);
     }
 
     public void Decrypt(ReadOnlySpan<byte> iv, Span<byte> data)
@@ -114,6 +129,8 @@ internal sealed class DotNetCbcTransform : ICipherTransform, IOwnsKeyMaterial
         _encryptor.Dispose();
         _decryptor.Dispose();
         CryptoChecks.Clear(_block);
+        CryptoChecks.Clear(_chain);
+        _scratch.Clear();
         _cipherText.Clear();
         _decrypted.Clear();
     }

@@ -92,7 +92,8 @@ public sealed class ReferenceMiniport : IMiniport
         ArgumentNullException.ThrowIfNull(netBufferLists);
         lock (_sendGate)
         {
-            foreach (NetBufferList nbl in netBufferLists.EnumerateChain())
+            // Plain Next walks, not iterators: the send path allocates nothing per NBL.
+            for (NetBufferList? nbl = netBufferLists; nbl is not null; nbl = nbl.Next)
             {
                 NdisError? error;
                 try
@@ -247,12 +248,28 @@ public sealed class ReferenceMiniport : IMiniport
         return true;
     }
 
-    private bool IsEnabled(OffloadedSaBundle? bundle) =>
-        bundle is null || bundle.Transforms.All(t => _sa.IsOffloadEnabled(bundle.Version, t.Protocol, bundle.IsIPv6));
+    private bool IsEnabled(OffloadedSaBundle? bundle)
+    {
+        if (bundle is null)
+        {
+            return true;
+        }
+
+        IReadOnlyList<SaTransform> transforms = bundle.Transforms;
+        for (int i = 0; i < transforms.Count; i++)
+        {
+            if (!_sa.IsOffloadEnabled(bundle.Version, transforms[i].Protocol, bundle.IsIPv6))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private NdisError? TransmitUnchanged(NetBufferList nbl)
     {
-        foreach (NetBuffer nb in nbl.EnumerateNetBuffers())
+        for (NetBuffer? nb = nbl.FirstNetBuffer; nb is not null; nb = nb.Next)
         {
             byte[] frame = ArrayPool<byte>.Shared.Rent(Math.Max(nb.DataLength, MinimumFrameLength));
             try
@@ -271,12 +288,34 @@ public sealed class ReferenceMiniport : IMiniport
 
     private NdisError? ProcessAndTransmit(NetBufferList nbl, OutboundRequest request)
     {
+        NetBuffer first = nbl.FirstNetBuffer!;
+        if (first.Next is null)
+        {
+            // One NB (the common case): no list of pending frames.
+            byte[] frame = ArrayPool<byte>.Shared.Rent(Math.Max(first.DataLength, MinimumFrameLength));
+            try
+            {
+                first.CopyTo(frame);
+                if (Process(frame.AsSpan(0, first.DataLength), request) is { } error)
+                {
+                    return error with { Message = "NET_BUFFER 0: " + error.Message };
+                }
+
+                Transmit(nbl, frame, first.DataLength);
+                return null;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(frame, clearArray: true);
+            }
+        }
+
         // Every NB is processed before any is transmitted: a refused NBL sends nothing.
         var frames = new List<(byte[] Buffer, int Length)>();
         try
         {
             int index = 0;
-            foreach (NetBuffer nb in nbl.EnumerateNetBuffers())
+            for (NetBuffer? nb = first; nb is not null; nb = nb.Next, index++)
             {
                 byte[] frame = ArrayPool<byte>.Shared.Rent(Math.Max(nb.DataLength, MinimumFrameLength));
                 frames.Add((frame, nb.DataLength));
@@ -285,8 +324,6 @@ public sealed class ReferenceMiniport : IMiniport
                 {
                     return error with { Message = string.Create(CultureInfo.InvariantCulture, $"NET_BUFFER {index}: {error.Message}") };
                 }
-
-                index++;
             }
 
             foreach ((byte[] buffer, int length) in frames)

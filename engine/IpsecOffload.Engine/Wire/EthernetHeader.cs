@@ -54,7 +54,8 @@ public readonly struct EthernetHeader
             return false;
         }
 
-        var tags = ImmutableArray.CreateBuilder<VlanTag>();
+        // The builder exists only for tagged frames: untagged ones (the send path's usual case) allocate nothing.
+        ImmutableArray<VlanTag>.Builder? tags = null;
         int typeOffset = TagsOffset;
         ushort type = BinaryPrimitives.ReadUInt16BigEndian(source[typeOffset..]);
         while (VlanTag.IsTagTpid(type))
@@ -62,10 +63,11 @@ public readonly struct EthernetHeader
             int needed = typeOffset + VlanTag.Length + 2;
             if (source.Length < needed)
             {
-                fault = WireFault.Truncated($"Vlan{tags.Count}.Tci", needed, source.Length);
+                fault = WireFault.Truncated($"Vlan{tags?.Count ?? 0}.Tci", needed, source.Length);
                 return false;
             }
 
+            tags ??= ImmutableArray.CreateBuilder<VlanTag>();
             if (tags.Count == MaxTags)
             {
                 fault = new WireFault(Ndis.NdisStatus.Failure, $"Vlan{tags.Count}.Tpid", $"has more than {MaxTags} 802.1Q tags");
@@ -83,7 +85,7 @@ public readonly struct EthernetHeader
             Destination = WireBits.ReadUInt48BigEndian(source[DestinationOffset..]),
             Source = WireBits.ReadUInt48BigEndian(source[SourceOffset..]),
             EtherType = type,
-            Tags = tags.ToImmutable(),
+            Tags = tags?.ToImmutable() ?? [],
         };
         return true;
     }

@@ -150,7 +150,24 @@ public sealed class NetBuffer
                 nameof(destination));
         }
 
-        new NetBufferCursor(this).Read(destination[..DataLength]);
+        // Validated above (the chain does not loop and holds the data), so a plain walk is safe and
+        // allocates nothing: this is the send path's gather step.
+        int skip = DataOffset, remaining = DataLength, written = 0;
+        for (Mdl? mdl = FirstMdl; mdl is not null && remaining > 0; mdl = mdl.Next)
+        {
+            ReadOnlySpan<byte> bytes = mdl.Span;
+            if (skip >= bytes.Length)
+            {
+                skip -= bytes.Length;
+                continue;
+            }
+
+            int take = Math.Min(bytes.Length - skip, remaining);
+            bytes.Slice(skip, take).CopyTo(destination[written..]);
+            written += take;
+            remaining -= take;
+            skip = 0;
+        }
     }
 
     /// <inheritdoc/>
@@ -168,10 +185,26 @@ public sealed class NetBuffer
         long end = (long)DataOffset + DataLength;
         long chain = 0;
         int mdlCount = 0;
-        foreach (Mdl mdl in EnumerateMdls())
+
+        // Brent's cycle check, inline so validation allocates nothing (it runs on every send).
+        Mdl? marker = null;
+        int power = 1, steps = 0;
+        for (Mdl? mdl = FirstMdl; mdl is not null; mdl = mdl.Next)
         {
+            if (ReferenceEquals(mdl, marker))
+            {
+                throw new InvalidOperationException(
+                    string.Create(CultureInfo.InvariantCulture, $"MDL chain loops: element {mdlCount} repeats an earlier one."));
+            }
+
             chain += mdl.ByteCount;
             mdlCount++;
+            if (++steps == power)
+            {
+                marker = mdl;
+                power *= 2;
+                steps = 0;
+            }
         }
 
         return end <= chain
