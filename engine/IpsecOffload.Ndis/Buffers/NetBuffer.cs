@@ -194,7 +194,7 @@ public sealed class NetBuffer
             if (ReferenceEquals(mdl, marker))
             {
                 throw new InvalidOperationException(
-                    string.Create(CultureInfo.InvariantCulture, $"MDL chain loops: element {mdlCount} repeats an earlier one."));
+                    string.Create(CultureInfo.InvariantCulture, $"Mdl chain loops: element {mdlCount} repeats an earlier one."));
             }
 
             chain += mdl.ByteCount;
