@@ -163,26 +163,29 @@ public sealed class ReferenceMiniport : IMiniport
                 $"LSO requested (slot 2 = 0x{nbl.Info[NetBufferListInfoId.TcpLargeSend]:x}) but this miniport advertises no LSO");
         }
 
-        if (!TryReadHandle(nbl, NetBufferListInfoId.IPsecOffload, "OffloadHandle", out ulong offloadHandle, out NdisError? error)
-            || !TryReadHandle(nbl, NetBufferListInfoId.IPsecOffloadV2Tunnel, "TunnelHandle", out ulong tunnelHandle, out error))
+        if (!TryReadHandle(nbl, NetBufferListInfoId.IPsecOffload, "OffloadHandle", out ulong offloadHandle, out NdisError? error))
         {
             return error;
         }
 
+        ulong tunnelHandle = nbl.Info[NetBufferListInfoId.IPsecOffloadV2Tunnel];
         if (offloadHandle == 0 && tunnelHandle == 0)
         {
             return TransmitUnchanged(nbl); // SEND-03: no IPsec offload for this NBL
         }
 
-        if (!TryFindBundle(offloadHandle, "OffloadHandle", out OffloadedSaBundle? offload, out error)
-            || !TryFindBundle(tunnelHandle, "TunnelHandle", out OffloadedSaBundle? tunnel, out error))
+        if (!TryFindBundle(offloadHandle, "OffloadHandle", out OffloadedSaBundle? offload, out error))
         {
             return error;
         }
 
-        if (offload?.Version == SaVersion.V1)
+        // v1 has no tunnel handle (AMB-10): slot 11 means nothing for a v1 SA, whatever it holds.
+        OffloadedSaBundle? tunnel = null;
+        if (offload?.Version != SaVersion.V1
+            && (!TryReadHandle(nbl, NetBufferListInfoId.IPsecOffloadV2Tunnel, "TunnelHandle", out tunnelHandle, out error)
+                || !TryFindBundle(tunnelHandle, "TunnelHandle", out tunnel, out error)))
         {
-            tunnel = null; // v1 has no tunnel handle (AMB-10): slot 11 means nothing for a v1 SA
+            return error;
         }
 
         if (!IsEnabled(offload) || !IsEnabled(tunnel))
@@ -197,6 +200,12 @@ public sealed class ReferenceMiniport : IMiniport
         ulong headerSlot = nbl.Info[NetBufferListInfoId.IPsecOffloadV2Header];
         if ((offload ?? tunnel)!.Version == SaVersion.V2 && headerSlot != 0)
         {
+            if (_options.Abi == NdisAbi.X86 && headerSlot > uint.MaxValue)
+            {
+                return new NdisError(NdisStatus.Failure, "IPsecOffloadV2HeaderNetBufferListInfo", string.Create(CultureInfo.InvariantCulture,
+                    $"slot {(int)NetBufferListInfoId.IPsecOffloadV2Header} holds 0x{headerSlot:x}, wider than an x86 pointer"));
+            }
+
             headerInfo = IPsecOffloadV2HeaderTransmit.FromSlot(headerSlot, _options.Abi);
         }
 
