@@ -25,6 +25,8 @@ internal static class CliApp
         {
             SelfTestCommand.Create(console),
             LayoutsCommand.Create(console),
+            VectorsCommand.Create(console),
+            VectorsAdapters.CreateCommand(console),
         };
         var config = new InvocationConfiguration { Output = output, Error = output };
         return root.Parse(args).Invoke(config);
