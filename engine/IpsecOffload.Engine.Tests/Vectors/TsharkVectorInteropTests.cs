@@ -1,6 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Diagnostics;
-using System.Text;
 using IpsecOffload.Engine.Capture;
 using IpsecOffload.Engine.Miniport;
 using IpsecOffload.Engine.Vectors;
@@ -182,48 +180,11 @@ public sealed class TsharkVectorInteropTests
     }
 
     /// <summary>
-    /// <see cref="Tshark.DissectEsp"/> plus <c>--disable-protocol dns</c>: Scapy vectors carry bytes on
-    /// UDP port 53 that are not DNS, and the DNS dissector's exception stops tshark 4.0's ESP dissector
-    /// before it reads the trailer and checks the ICV (esp.protocol and esp.icv_* then stay empty).
-    /// The helper takes no extra arguments, so its pieces are used here: same fields, same private
-    /// configuration directory holding the SA table (keys never on the command line).
+    /// Scapy vectors carry bytes on UDP port 53 that are not DNS; with the DNS dissector on, tshark 4.0's
+    /// ESP dissector stops before it reads the trailer and checks the ICV.
     /// </summary>
-    private static IReadOnlyList<TsharkEspFrame> DissectWithoutDns(Tshark tshark, string capturePath, string espSaTable)
-    {
-        string configDirectory = Path.Combine(Path.GetTempPath(), "ipsec-tshark-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(configDirectory);
-        try
-        {
-            File.WriteAllText(Path.Combine(configDirectory, WiresharkEspSaTable.UatFileName), espSaTable);
-            File.WriteAllText(Path.Combine(configDirectory, WiresharkEspSaTable.PreferencesFileName), WiresharkEspSaTable.ToPreferencesFile());
-            var start = new ProcessStartInfo(tshark.ExecutablePath)
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8,
-            };
-            foreach (string argument in Tshark.EspArguments(capturePath).Concat(["--disable-protocol", "dns"]))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["WIRESHARK_CONFIG_DIR"] = configDirectory;
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {tshark.ExecutablePath}");
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(tshark.Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"tshark did not finish within {tshark.Timeout.TotalSeconds:0} s on {capturePath}");
-            }
-
-            process.WaitForExit();
-            Assert.That(process.ExitCode, Is.Zero, $"tshark on {capturePath}: {stderr.GetAwaiter().GetResult()}");
-            return Tshark.ParseFields(stdout.GetAwaiter().GetResult());
-        }
-        finally
-        {
-            Directory.Delete(configDirectory, recursive: true);
-        }
-    }
+    private static IReadOnlyList<TsharkEspFrame> DissectWithoutDns(Tshark tshark, string capturePath, string espSaTable) =>
+        tshark.DissectEsp(capturePath, espSaTable, "dns");
 
     private sealed record Prepared(IReadOnlyList<EspCaptureEntry> Entries, IReadOnlyDictionary<string, string> Problems);
 
