@@ -42,7 +42,8 @@ public class ReferenceMiniportVectorTests
     [Test]
     public void Vector_SplitAcrossMdlsAtEveryByteOfTheHeaders_GivesTheSameWirePacket()
     {
-        GoldenVector vector = Loaded.Value.Vectors.First(v => v.Id.Contains("aescbc128-sha1", StringComparison.Ordinal) && v.Mode == VectorMode.Transport);
+        GoldenVector vector = Loaded.Value.Vectors.First(v =>
+            v.Kind == VectorKind.Transform && v.Id.Contains("aescbc128-sha1", StringComparison.Ordinal) && v.Mode == VectorMode.Transport);
         using var miniport = new ReferenceMiniport();
         var host = new RecordingMiniportHost();
         miniport.Initialize(host);
