@@ -129,13 +129,15 @@ public partial class VectorsCommandTests
     {
         (int exit, string output) = Run("vectors", "check", RepositoryPaths.Vectors, "--emit", _temp);
 
-        VectorLoadResult originals = VectorLoader.LoadDirectories([RepositoryPaths.Vectors]);
+        // Only the vectors the verb runs are emitted (LSO vectors wait for issue #4).
+        GoldenVector[] originals = [.. VectorLoader.LoadDirectories([RepositoryPaths.Vectors]).Vectors
+            .Where(v => VectorsCommand.SkipReason(v) is null)];
         VectorLoadResult emitted = VectorLoader.LoadDirectories([_temp]);
         Assert.That(exit, Is.Zero, output);
         Assert.That(emitted.Errors, Is.Empty);
-        Assert.That(emitted.Vectors.Select(v => v.Id), Is.EquivalentTo(originals.Vectors.Select(v => v.Id)));
+        Assert.That(emitted.Vectors.Select(v => v.Id), Is.EquivalentTo(originals.Select(v => v.Id)));
         Dictionary<string, GoldenVector> byId = emitted.Vectors.ToDictionary(v => v.Id);
-        foreach (GoldenVector original in originals.Vectors)
+        foreach (GoldenVector original in originals)
         {
             HexAssert.AreEqual(original.WirePacket!, byId[original.Id].WirePacket!, $"emitted wirePacket of {original.Id}");
         }
@@ -146,7 +148,7 @@ public partial class VectorsCommandTests
         {
             Assert.That((string?)gcm["emitted"]!["status"], Is.EqualTo("NDIS_STATUS_SUCCESS"));
             Assert.That(gcm["emitted"]!["tcpPayload"], Is.Null);
-            Assert.That(capture.Packets.Select(p => p.Comment), Is.EquivalentTo(originals.Vectors.Select(v => v.Id)));
+            Assert.That(capture.Packets.Select(p => p.Comment), Is.EquivalentTo(originals.Select(v => v.Id)));
             Assert.That(File.Exists(Path.Combine(_temp, "wireshark", "batch-01", "esp_sa")), Is.True);
             Assert.That(File.ReadAllText(Path.Combine(_temp, VectorEmitter.ReadmeFileName)), Does.Contain("WIRESHARK_CONFIG_DIR=wireshark/batch-01 tshark"));
             Assert.That(LastLine(output), Does.Match(AllPassed().ToString()));
