@@ -310,14 +310,24 @@ public sealed class SendBadInputTests
 
     [Category("Requirement:SEND-07")]
     [TestCaseSource(nameof(ApiAbi))]
-    public void Send07_LsoOobWithAHandle_FailsBecauseNoLsoIsAdvertised(SaApi api, NdisAbi abi)
+    public void Send07_LsoOobOnANonLsoPacket_IsRefusedAndReportsNoPayloadSent(SaApi api, NdisAbi abi)
     {
+        // The scenario's packets are UDP: LSO segments TCP only (v2), and v1 SAs never combine with LSO.
         using var s = new SendScenario(api, abi, salt: 701);
         NetBufferList bad = s.Nbl("lso", null, s.Next());
-        ulong lso = new LsoV1Transmit(1380, 34).ToSlot(abi);
-        bad.Info[NetBufferListInfoId.TcpLargeSend] = lso;
+        bad.Info[NetBufferListInfoId.TcpLargeSend] = new LsoV1Transmit(1380, 34).ToSlot(abi);
 
-        s.AssertRefusedBetweenGoodOnes(bad, NdisStatus.Failure, "TcpLargeSendNetBufferListInfo", $"slot 2 = 0x{lso:x}", "no LSO");
+        if (api == SaApi.V1)
+        {
+            s.AssertRefusedBetweenGoodOnes(bad, NdisStatus.Failure, "OffloadHandle", "v1", "LSO");
+        }
+        else
+        {
+            s.AssertRefusedBetweenGoodOnes(bad, NdisStatus.Failure, "NextHeader", "TCP only");
+        }
+
+        Assert.That(LsoV1TransmitComplete.FromSlot(bad.Info[NetBufferListInfoId.TcpLargeSend], abi).TcpPayload, Is.Zero,
+            "LSOv1 completion of a refused NBL reports 0 payload bytes sent");
     }
 
     private static IEnumerable<TestCaseData> WideSlotCases() =>

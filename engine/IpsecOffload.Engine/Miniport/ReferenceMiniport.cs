@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using IpsecOffload.Engine.Lso;
 using IpsecOffload.Engine.Profile;
 using IpsecOffload.Engine.Sa;
 using IpsecOffload.Engine.Send;
@@ -122,12 +123,34 @@ public sealed class ReferenceMiniport : IMiniport
     public void Dispose() => _sa.Halt();
 
     /// <summary>The capabilities as reported at initialization.</summary>
-    public NdisOffload HardwareOffload() => new()
+    public NdisOffload HardwareOffload()
     {
-        Header = NdisOffload.CreateHeader(NdisOffload.Revision2, _options.Abi),
-        IPsecV1 = _options.IPsecV1 ?? default,
-        IPsecV2 = _options.IPsecV2 ?? default,
-    };
+        bool lso = _options.IPsecV2 is { LsoSupported: true };
+        const NdisEncapsulation Ethernet = NdisEncapsulation.Ieee8023 | NdisEncapsulation.Ieee8023PAndQ;
+        return new NdisOffload
+        {
+            Header = NdisOffload.CreateHeader(NdisOffload.Revision2, _options.Abi),
+            IPsecV1 = _options.IPsecV1 ?? default,
+            IPsecV2 = _options.IPsecV2 ?? default,
+
+            // LSO capabilities, valid for IPsec traffic through IPsecV2.LsoSupported (spec §5.3); plain
+            // TSO without IPsec is outside this suite and refused on send.
+            LsoV1 = lso ? new NdisTcpLargeSendOffloadV1 { IPv4Encapsulation = Ethernet, IPv4MaxOffLoadSize = MaxOffLoadSize, IPv4MinSegmentCount = MinSegmentCount } : default,
+            LsoV2 = lso
+                ? new NdisTcpLargeSendOffloadV2
+                {
+                    IPv4Encapsulation = Ethernet, IPv4MaxOffLoadSize = MaxOffLoadSize, IPv4MinSegmentCount = MinSegmentCount,
+                    IPv6Encapsulation = Ethernet, IPv6MaxOffLoadSize = MaxOffLoadSize, IPv6MinSegmentCount = MinSegmentCount,
+                }
+                : default,
+        };
+    }
+
+    /// <summary>Largest LSO packet advertised (bytes).</summary>
+    public const uint MaxOffLoadSize = 65_536;
+
+    /// <summary>Fewest segments an LSO packet must produce (<c>MinSegmentCount</c>).</summary>
+    public const uint MinSegmentCount = 2;
 
     /// <summary>The capabilities as currently configured: services disabled by <c>OID_TCP_OFFLOAD_PARAMETERS</c> read as absent.</summary>
     public NdisOffload CurrentOffload()
@@ -157,12 +180,7 @@ public sealed class ReferenceMiniport : IMiniport
             return new NdisError(NdisStatus.InvalidLength, "NET_BUFFER_LIST", "the NBL has no NET_BUFFER");
         }
 
-        if (nbl.Info[NetBufferListInfoId.TcpLargeSend] != 0)
-        {
-            return new NdisError(NdisStatus.Failure, "TcpLargeSendNetBufferListInfo",
-                $"LSO requested (slot 2 = 0x{nbl.Info[NetBufferListInfoId.TcpLargeSend]:x}) but this miniport advertises no LSO");
-        }
-
+        ulong lsoSlot = nbl.Info[NetBufferListInfoId.TcpLargeSend];
         if (!TryReadHandle(nbl, NetBufferListInfoId.IPsecOffload, "OffloadHandle", out ulong offloadHandle, out NdisError? error))
         {
             return error;
@@ -171,7 +189,10 @@ public sealed class ReferenceMiniport : IMiniport
         ulong tunnelHandle = nbl.Info[NetBufferListInfoId.IPsecOffloadV2Tunnel];
         if (offloadHandle == 0 && tunnelHandle == 0)
         {
-            return TransmitUnchanged(nbl); // SEND-03: no IPsec offload for this NBL
+            return lsoSlot == 0
+                ? TransmitUnchanged(nbl) // SEND-03: no IPsec offload for this NBL
+                : new NdisError(NdisStatus.Failure, "TcpLargeSendNetBufferListInfo",
+                    "LSO without IPsec offload: the reference miniport segments only combined LSO + IPsec v2 sends (plain TSO is outside this suite)");
         }
 
         if (!TryFindBundle(offloadHandle, "OffloadHandle", out OffloadedSaBundle? offload, out error))
@@ -186,6 +207,11 @@ public sealed class ReferenceMiniport : IMiniport
                 || !TryFindBundle(tunnelHandle, "TunnelHandle", out tunnel, out error)))
         {
             return error;
+        }
+
+        if (lsoSlot != 0)
+        {
+            return SendLso(nbl, lsoSlot, offload, tunnelHandle);
         }
 
         if (!IsEnabled(offload) || !IsEnabled(tunnel))
@@ -213,6 +239,128 @@ public sealed class ReferenceMiniport : IMiniport
             ? new OutboundRequest(tunnel!.Transforms, tunnel.IsIPv6, headerInfo: null)
             : new OutboundRequest(offload.Transforms, offload.IsIPv6, headerInfo, tunnel?.Transforms);
         return ProcessAndTransmit(nbl, request);
+    }
+
+    /// <summary>
+    /// Combined LSO + IPsec offload v2 (SEND-07, SEND-14…SEND-20): one NB, an outbound v2 ESP SA, no
+    /// tunnel handle (SEND-16). Every segment is a complete ESP packet; the LSO completion value is
+    /// written into slot 2 before the NBL completes (SEND-20).
+    /// </summary>
+    private NdisError? SendLso(NetBufferList nbl, ulong lsoSlot, OffloadedSaBundle? offload, ulong tunnelHandle)
+    {
+        bool lsoV1 = (lsoSlot & LsoTypeBit) == 0;
+        NdisError? error = LsoPreconditions(nbl, offload);
+        if (error is null && !IsEnabled(offload))
+        {
+            error = new NdisError(NdisStatus.Failure, "OID_TCP_OFFLOAD_PARAMETERS",
+                "IPsec offload for this SA's protocol is disabled; an LSO send cannot go out without it (no plain TSO here)");
+        }
+
+        if (error is not null)
+        {
+            if (lsoV1)
+            {
+                nbl.Info.Set(new LsoV1TransmitComplete(0, LargeSendOffloadType.V1), _options.Abi); // nothing was sent
+            }
+
+            return error;
+        }
+
+        if (_options.Abi == NdisAbi.X86 && (lsoSlot > uint.MaxValue || nbl.Info[NetBufferListInfoId.IPsecOffloadV2Header] > uint.MaxValue))
+        {
+            return new NdisError(NdisStatus.Failure, "TcpLargeSendNetBufferListInfo", "LSO or header slot wider than an x86 pointer");
+        }
+
+        NetBuffer nb = nbl.FirstNetBuffer!;
+        LsoRequest request = LsoRequest.FromSlot(lsoSlot, _options.Abi,
+            IPsecOffloadV2HeaderTransmit.FromSlot(nbl.Info[NetBufferListInfoId.IPsecOffloadV2Header], _options.Abi)) with
+        {
+            IsIPv6Sa = offload!.IsIPv6,
+            TunnelHandlePresent = tunnelHandle != 0,
+            FirstMdlLength = FirstMdlDataLength(nb),
+            Mtu = _options.Mtu,
+        };
+
+        byte[] frame = ArrayPool<byte>.Shared.Rent(Math.Max(nb.DataLength, MinimumFrameLength));
+        try
+        {
+            nb.CopyTo(frame);
+            if (!EthernetHeader.TryRead(frame.AsSpan(0, nb.DataLength), out EthernetHeader ethernet, out WireFault fault))
+            {
+                return fault.ToNdisError("Ethernet", 0);
+            }
+
+            request = request with { LinkHeaderLength = ethernet.Length };
+            if (!LsoSegmenter.TrySegment(frame.AsSpan(ethernet.Length, nb.DataLength - ethernet.Length), offload.Esp!, request,
+                    out LsoSegmentation? result, out error))
+            {
+                if (lsoV1)
+                {
+                    nbl.Info.Set(new LsoV1TransmitComplete(0, LargeSendOffloadType.V1), _options.Abi);
+                }
+
+                return error;
+            }
+
+            byte[] segmentFrame = new byte[ethernet.Length + result!.Segments.Max(x => x.Length)];
+            frame.AsSpan(0, ethernet.Length).CopyTo(segmentFrame);
+            foreach (byte[] segment in result.Segments)
+            {
+                segment.CopyTo(segmentFrame, ethernet.Length);
+                Transmit(nbl, segmentFrame, ethernet.Length + segment.Length);
+            }
+
+            nbl.Info[NetBufferListInfoId.TcpLargeSend] = result.CompletionSlot(_options.Abi); // SEND-20
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame, clearArray: true);
+        }
+    }
+
+    private const ulong LsoTypeBit = 1UL << 30;
+
+    private static NdisError? LsoPreconditions(NetBufferList nbl, OffloadedSaBundle? offload)
+    {
+        if (nbl.FirstNetBuffer!.Next is not null)
+        {
+            return new NdisError(NdisStatus.InvalidLength, "NET_BUFFER_LIST",
+                $"an LSO NBL carries exactly one NET_BUFFER (SEND-17); this one has {nbl.CountNetBuffers()}");
+        }
+
+        if (offload is null)
+        {
+            return new NdisError(NdisStatus.Failure, "OffloadHandle", "LSO with a tunnel handle only: the transport never offloads a large packet through a tunnel (SEND-16)");
+        }
+
+        if (offload.Version != SaVersion.V2)
+        {
+            return new NdisError(NdisStatus.Failure, "OffloadHandle",
+                "LSO with an IPsec offload v1 SA: NDIS configures v1 IPsec or LSO, never both (combining task offloads)");
+        }
+
+        return offload.Transforms.Count == 1 && offload.Esp is not null
+            ? null
+            : new NdisError(NdisStatus.Failure, "OffloadHandle",
+                $"LSO with {offload}: only ESP SAs are segmented under LSO (AH under LSO is not claimed, docs/decisions/lso-bad-input.md)");
+    }
+
+    private static int FirstMdlDataLength(NetBuffer nb)
+    {
+        // Bytes of the frame in the MDL holding its first byte (SEND-19: with LSO all headers are there).
+        int skip = nb.DataOffset;
+        for (Mdl? mdl = nb.FirstMdl; mdl is not null; mdl = mdl.Next)
+        {
+            if (skip < mdl.ByteCount)
+            {
+                return Math.Min(mdl.ByteCount - skip, nb.DataLength);
+            }
+
+            skip -= mdl.ByteCount;
+        }
+
+        return 0;
     }
 
     private bool TryReadHandle(NetBufferList nbl, NetBufferListInfoId slot, string name, out ulong handle, out NdisError? error)

@@ -18,13 +18,16 @@ public sealed record ReferenceMiniportOptions
     /// <summary>The backend the send path encrypts and authenticates with (the fast path by default).</summary>
     public ICryptoBackend Backend { get; init; } = DotNetCryptoBackend.Instance;
 
+    /// <summary>The MTU segments must fit (IP packet bytes); LSO segments larger than it are refused.</summary>
+    public int Mtu { get; init; } = 1500;
+
     /// <summary>IPsec offload v2 capabilities; null = v2 not supported.</summary>
     public NdisIPsecOffloadV2? IPsecV2 { get; init; } = FullV2;
 
     /// <summary>IPsec offload v1 capabilities; null = v1 not supported.</summary>
     public NdisIPsecOffloadV1? IPsecV1 { get; init; } = FullV1;
 
-    /// <summary>Every v2 feature the reference engine implements (LSO arrives with issue #4).</summary>
+    /// <summary>Every v2 feature the reference engine implements (LSO: combined with ESP, transport mode).</summary>
     public static NdisIPsecOffloadV2 FullV2 { get; } = new()
     {
         Encapsulation = NdisEncapsulation.Ieee8023 | NdisEncapsulation.Ieee8023PAndQ,
@@ -37,7 +40,7 @@ public sealed record ReferenceMiniportOptions
         Transport = true,
         Tunnel = true,
         TransportTunnelCombined = true,
-        LsoSupported = false,
+        LsoSupported = true,
         ExtendedSequenceNumbers = true,
         UdpEsp = IPsecV2UdpEspEncapsulation.Transport | IPsecV2UdpEspEncapsulation.Tunnel
             | IPsecV2UdpEspEncapsulation.TransportOverUdpEspTunnel | IPsecV2UdpEspEncapsulation.UdpEspTransportOverTunnel,
