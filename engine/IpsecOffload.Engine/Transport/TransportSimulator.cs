@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IpsecOffload.Engine.Crypto;
+using IpsecOffload.Engine.Lso;
 using IpsecOffload.Engine.Profile;
 using IpsecOffload.Engine.Sa;
 using IpsecOffload.Engine.Send;
@@ -189,6 +190,26 @@ public sealed class TransportSimulator
     {
         ArgumentNullException.ThrowIfNull(framed);
         return BuildNbl([EthernetFrame(framed.Packet)], offloadHandle, tunnelHandle, framed.V2HeaderInfo, splitAt, name);
+    }
+
+    /// <summary>
+    /// Frames a large plaintext TCP packet for combined LSO + ESP (profile layout, AMB-04): ESP header and
+    /// IV inserted, no trailer or ICV, <c>PadLength</c> pad bytes at the end; OOB values included.
+    /// </summary>
+    public static LsoFramedPacket FrameLso(ReadOnlySpan<byte> plainPacket, FramingSa sa, uint mss, LargeSendOffloadType version) =>
+        LsoFramer.Frame(plainPacket, sa, mss, version, EthernetHeaderLength);
+
+    /// <summary>
+    /// An NBL for one LSO send: one NET_BUFFER (SEND-17) with the Ethernet frame, the handle in slot 1,
+    /// the LSOv1/LSOv2 transmit information in slot 2 and the v2 header information in slot 12.
+    /// <paramref name="splitAt"/> splits the MDL chain (with LSO all headers must stay in the first MDL, SEND-19).
+    /// </summary>
+    public NetBufferList BuildLsoNbl(LsoFramedPacket framed, ulong offloadHandle, int[]? splitAt = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(framed);
+        NetBufferList nbl = BuildNbl([EthernetFrame(framed.Packet)], offloadHandle, 0, framed.HeaderInfo, splitAt, name);
+        nbl.Info[NetBufferListInfoId.TcpLargeSend] = framed.LsoSlot(Abi);
+        return nbl;
     }
 
     private IPsecV2AddSa ToV2AddSa(BundleSpec bundle)
