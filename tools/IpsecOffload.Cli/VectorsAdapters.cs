@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IpsecOffload.Engine.Lso;
 using IpsecOffload.Engine.Miniport;
 using IpsecOffload.Ndis;
 using IpsecOffload.Ndis.Miniport;
@@ -23,9 +24,11 @@ internal static class VectorsAdapters
 
     public static IReadOnlyList<VectorsAdapter> Known { get; } =
     [
-        new("reference", "the built-in reference miniport (x64 NDIS structure layouts)", () => new ReferenceMiniport()),
-        new("reference:x86", "the built-in reference miniport with x86 NDIS structure layouts",
-            () => new ReferenceMiniport(new ReferenceMiniportOptions { Abi = NdisAbi.X86 })),
+        // Jumbo frames on: the LSO vectors include MSS 1460 + ESP (segments above 1500 bytes) and MSS 9000 bursts.
+        new("reference", "the built-in reference miniport (x64 NDIS structure layouts, jumbo frames)",
+            () => new ReferenceMiniport(new ReferenceMiniportOptions { Mtu = LsoRequest.JumboMtu })),
+        new("reference:x86", "the built-in reference miniport with x86 NDIS structure layouts (jumbo frames)",
+            () => new ReferenceMiniport(new ReferenceMiniportOptions { Abi = NdisAbi.X86, Mtu = LsoRequest.JumboMtu })),
     ];
 
     /// <summary>The adapter called <paramref name="name"/> (case-insensitive), or null.</summary>

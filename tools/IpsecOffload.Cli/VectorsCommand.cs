@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace IpsecOffload.Cli;
 
 /// <summary>
-/// <c>vectors check DIR... [--adapter A] [--emit DIR]</c>: runs every transform vector in the folders
+/// <c>vectors check DIR... [--adapter A] [--emit DIR]</c>: runs every transform and LSO vector in the folders
 /// through the transport simulator against a fresh adapter, prints one line per vector (<c>PASS id</c>,
 /// <c>FAIL id: …</c> with the annotated diff below, <c>SKIP id: reason</c>), then
 /// <c>N passed, M failed</c>. Load errors are failures. Exit code 1 on any failure, 2 on bad usage.
@@ -106,7 +106,6 @@ internal static class VectorsCommand
     /// <summary>Why a vector is not run by this verb yet, or null when it is run.</summary>
     public static string? SkipReason(GoldenVector vector) => vector.Kind switch
     {
-        VectorKind.Lso => "LSO vectors are not runnable yet (issue #4)",
         VectorKind.Scenario => "scenario vectors are not runnable yet",
         _ => null,
     };
@@ -127,13 +126,23 @@ internal static class VectorsCommand
     }
 
     /// <summary>
-    /// PASS when the NBL completed once with NDIS_STATUS_SUCCESS and exactly one frame carrying the
-    /// vector's wirePacket left; otherwise a one-line headline and the full details (annotated diff, dumps).
+    /// Transform vectors: PASS when the NBL completed once with NDIS_STATUS_SUCCESS and exactly one frame
+    /// carrying the vector's wirePacket left. LSO vectors: PASS when <see cref="LsoVectorJudge"/> finds no
+    /// problem. Otherwise a one-line headline and the full details (annotated diffs, dumps).
     /// </summary>
     public static VectorVerdict Judge(VectorOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         GoldenVector vector = outcome.Vector;
+        if (vector.Kind == VectorKind.Lso && outcome.SetupProblem is null)
+        {
+            LsoJudgement judgement = LsoVectorJudge.Judge(outcome);
+            return judgement.Passed
+                ? VectorVerdict.Pass
+                : VectorVerdict.Fail(judgement.Problems.Count == 1 ? judgement.Problems[0]
+                    : string.Create(CultureInfo.InvariantCulture, $"{judgement.Problems[0]} (and {judgement.Problems.Count - 1} more problems)"), judgement.Report);
+        }
+
         string source = $"vector {vector.Id}, source {vector.Source}{(vector.File is null ? "" : $", file {vector.File}")}";
         if (outcome.SetupProblem is { } problem)
         {

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using IpsecOffload.Engine.Capture;
+using IpsecOffload.Engine.Lso;
 using IpsecOffload.Engine.Miniport;
 using IpsecOffload.Engine.Vectors;
 using IpsecOffload.Engine.Wire;
@@ -15,6 +16,8 @@ namespace IpsecOffload.Engine.Tests.Vectors;
 /// implementation: tshark 4.0 must decrypt it (the trailer's Next Header is the expected one and the
 /// inner protocol appears) and, where Wireshark 4.0 can check the ICV, report it correct. Where it
 /// cannot (AES-GMAC, ESN; docs/wireshark-interop.md) the documented behaviour is asserted instead.
+/// LSO vectors are included: every segment the reference miniport (jumbo frames on) sends is its own
+/// test case, with SN = seq + k, Next Header 6 and the inner TCP layer checked.
 /// Frames go through tshark in batches (<see cref="VectorEmitter.Batch"/>: no repeated addresses+SPI
 /// within one SA table), computed once; each vector is still its own test case.
 /// </summary>
@@ -24,7 +27,7 @@ namespace IpsecOffload.Engine.Tests.Vectors;
 public sealed class TsharkVectorInteropTests
 {
     private static readonly Lazy<IReadOnlyList<GoldenVector>> EspVectors = new(() =>
-        [.. VectorLoader.LoadDirectories([RepositoryPaths.Vectors]).Vectors.Where(v => v.Kind == VectorKind.Transform && v.Proto == VectorProtocol.Esp)]);
+        [.. VectorLoader.LoadDirectories([RepositoryPaths.Vectors]).Vectors.Where(v => v.Kind is VectorKind.Transform or VectorKind.Lso && v.Proto == VectorProtocol.Esp)]);
 
     private static readonly Lazy<BatchResults> Results = new(RunAllBatches);
 
@@ -35,11 +38,16 @@ public sealed class TsharkVectorInteropTests
     });
 
     private static IEnumerable<TestCaseData> Cases() =>
-        EspVectors.Value.Select(v =>
-        {
-            TestCaseData data = new TestCaseData(v).SetArgDisplayNames(v.Id);
-            return Limitation(v) is { } limitation ? data.SetCategory("Tshark40Limitation").SetProperty("Limitation", limitation) : data;
-        });
+        EspVectors.Value.Where(v => v.Kind == VectorKind.Transform).Select(v => WithLimitation(new TestCaseData(v).SetArgDisplayNames(v.Id), v));
+
+    private static IEnumerable<TestCaseData> LsoCases() =>
+        from v in EspVectors.Value
+        where v.Kind == VectorKind.Lso
+        from k in Enumerable.Range(0, v.ExpectSegments?.Count ?? v.WirePackets!.Count)
+        select WithLimitation(new TestCaseData(v, k).SetArgDisplayNames(v.Id, $"segment {k}"), v);
+
+    private static TestCaseData WithLimitation(TestCaseData data, GoldenVector vector) =>
+        Limitation(vector) is { } limitation ? data.SetCategory("Tshark40Limitation").SetProperty("Limitation", limitation) : data;
 
     /// <summary>The documented Wireshark 4.0 limitation that applies to a vector's SA, or null.</summary>
     private static string? Limitation(GoldenVector vector) =>
@@ -85,6 +93,37 @@ public sealed class TsharkVectorInteropTests
         {
             // Passing means: the trailer was decrypted and the ICV verdict is the documented tshark 4.0 one.
             TestContext.Out.WriteLine($"Documented tshark {tshark.Version()} limitation for {vector.Id}: {limitation}.");
+        }
+    }
+
+    [TestCaseSource(nameof(LsoCases))]
+    public void EmittedLsoSegment_TsharkDecryptsItAndChecksTheIcv(GoldenVector vector, int k)
+    {
+        Tshark tshark = Tshark.Require();
+        BatchResults results = Results.Value;
+        Assert.That(results.Problems.GetValueOrDefault(vector.Id), Is.Null, "the reference miniport ran the vector");
+        (EspCaptureEntry entry, EspCaptureBatch batch) = results.Entries[vector.Id];
+        TsharkEspFrame[] frames = [.. results.Frames[batch.Number].Where(f => f.Comment == vector.Id).OrderBy(f => f.FrameNumber)];
+        Assert.That(frames, Has.Length.EqualTo(vector.ExpectSegments!.Count), $"frames with comment {vector.Id} in {results.CapturePath(batch)}");
+        TsharkEspFrame frame = frames[k];
+        WiresharkEspSaRow row = WiresharkEspSaTable.ToRow(entry.Sa, WiresharkExportMode.BestEffort);
+        string where = $"{results.CapturePath(batch)}, frame {frame.FrameNumber}, frame.protocols {frame.Protocols}";
+        const byte Tcp = 6;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(frame.Spi, Is.EqualTo(vector.Spi), "esp.spi");
+            // AMB-03: segment k carries SN + k of the 64-bit counter; the low half is on the wire.
+            Assert.That(frame.Sequence, Is.EqualTo(unchecked((uint)(vector.Sequence64 + (ulong)k))), "esp.sequence");
+            Assert.That(frame.NextHeader, Is.EqualTo(Tcp), $"esp.protocol: the trailer tshark decrypted; {where}");
+            Assert.That(frame.LayersAfterEsp.Count > 0 ? frame.LayersAfterEsp[0] : "(nothing)", Is.EqualTo(LayerOfNextHeader[Tcp]), $"the inner protocol after ESP; {where}");
+            Assert.That(frame.Icv, Is.EqualTo(ExpectedIcv(row.IcvCheck)), $"ICV verdict for {row}; {where}");
+            Assert.That(row.Limitations.Count > 0, Is.EqualTo(Limitation(vector) is not null), $"limitations of {row}: {string.Join("; ", row.Limitations)}");
+        }
+
+        if (Limitation(vector) is { } limitation)
+        {
+            TestContext.Out.WriteLine($"Documented tshark {tshark.Version()} limitation for {vector.Id} segment {k}: {limitation}.");
         }
     }
 
@@ -142,11 +181,13 @@ public sealed class TsharkVectorInteropTests
         var problems = new Dictionary<string, string>();
         foreach (GoldenVector vector in EspVectors.Value)
         {
-            using var miniport = new ReferenceMiniport();
+            // Jumbo frames on: LSO vectors include MSS 1460 + ESP and MSS 9000 bursts.
+            using var miniport = new ReferenceMiniport(new ReferenceMiniportOptions { Mtu = LsoRequest.JumboMtu });
             var host = new RecordingMiniportHost();
             miniport.Initialize(host);
             VectorOutcome outcome = VectorRunner.Run(vector, miniport, host);
-            EspSaDescription? sa = outcome.WirePackets.Count == 1 ? VectorEmitter.EspSa(vector, outcome.WirePackets[0]) : null;
+            int expectedFrames = vector.Kind == VectorKind.Lso ? vector.ExpectSegments?.Count ?? vector.WirePackets!.Count : 1;
+            EspSaDescription? sa = outcome.WirePackets.Count == expectedFrames ? VectorEmitter.EspSa(vector, outcome.WirePackets[0]) : null;
             if (outcome.SetupProblem is not null || outcome.Status != NdisStatus.Success || sa is null)
             {
                 problems[vector.Id] = outcome.SetupProblem ?? $"status {outcome.Status?.ToNdisName() ?? "none"}, {outcome.Frames.Count} frames";

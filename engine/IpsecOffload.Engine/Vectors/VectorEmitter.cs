@@ -59,8 +59,9 @@ public static class VectorEmitter
 
     /// <summary>
     /// A copy of <paramref name="original"/> with <c>wirePacket</c> (transform) or <c>wirePackets</c>
-    /// (LSO) replaced in place by what <paramref name="outcome"/> transmitted, and <c>emitted</c> set last:
-    /// <c>{"status": "&lt;NDIS status name&gt;" or null, "tcpPayload": null}</c>. When a transform vector
+    /// (LSO: every segment in transmit order) replaced in place by what <paramref name="outcome"/>
+    /// transmitted, and <c>emitted</c> set last: <c>{"status": "&lt;NDIS status name&gt;" or null,
+    /// "tcpPayload": the LSOv1 completion's TcpPayload, else null}</c>. When a transform vector
     /// did not emit exactly one packet, <c>wirePacket</c> is null and <c>emitted.wirePackets</c> lists
     /// what was sent; <c>emitted.completions</c> appears when the NBL was not completed exactly once,
     /// <c>emitted.problem</c> when the vector could not be run.
@@ -73,7 +74,7 @@ public static class VectorEmitter
         var emitted = new JsonObject
         {
             ["status"] = outcome.Status?.ToNdisName(),
-            ["tcpPayload"] = null,
+            ["tcpPayload"] = outcome.TcpPayload,
         };
         if (outcome.Vector.Kind == VectorKind.Lso)
         {
@@ -268,8 +269,9 @@ public static class VectorEmitter
         ArgumentNullException.ThrowIfNull(batches);
         var text = new StringBuilder();
         text.Append("Written by `ipsec-conformance vectors check --emit`.\n\n");
-        text.Append("<id>.json       each vector as given, with wirePacket replaced by the IP packet the adapter sent\n");
-        text.Append("                and \"emitted\": {\"status\": NDIS status name, \"tcpPayload\": null}\n");
+        text.Append("<id>.json       each vector as given, with wirePacket (LSO: wirePackets) replaced by the IP packet(s)\n");
+        text.Append("                the adapter sent and \"emitted\": {\"status\": NDIS status name, \"tcpPayload\": the LSOv1\n");
+        text.Append("                completion's byte count, null for LSOv2 and transform vectors}\n");
         text.Append(CultureInfo.InvariantCulture, $"{CaptureFileName}  all {frames} emitted Ethernet frames (AH and ESP); packet comment = vector id\n");
         text.Append(CultureInfo.InvariantCulture, $"{WiresharkFolderName}/      the ESP frames again, split into {batches.Count} batch(es) so that each batch's Wireshark\n");
         text.Append("                esp_sa table is unambiguous: vectors reuse (source, SPI) with different keys, and\n");

@@ -1,32 +1,42 @@
 using System.Buffers.Binary;
 using IpsecOffload.Engine.Crypto;
+using IpsecOffload.Engine.Lso;
 using IpsecOffload.Engine.Sa;
 using IpsecOffload.Engine.Send;
 using IpsecOffload.Engine.Transport;
 using IpsecOffload.Engine.Wire;
 using IpsecOffload.Ndis;
 using IpsecOffload.Ndis.Miniport;
+using IpsecOffload.Ndis.Oob;
 
 namespace IpsecOffload.Engine.Vectors;
 
 /// <summary>
-/// Runs a transform vector against any <see cref="IMiniport"/> through the
+/// Runs a transform or LSO vector against any <see cref="IMiniport"/> through the
 /// <see cref="TransportSimulator"/>: adds the vector's SA(s) with <c>ADD_SA</c>, frames the plaintext
-/// packet as the transport would (the vector's sequence number, IV, outer header and UDP ports), sends
-/// it as one NBL and collects what the miniport transmitted and the completion status. The caller
-/// judges (byte comparison against <see cref="GoldenVector.WirePacket"/>).
+/// packet as the transport would (the vector's sequence number, IV, outer header and UDP ports; for LSO
+/// the large packet with its LSO and IPsec v2 OOB words), sends it as one NBL and collects what the
+/// miniport transmitted and the completion (status, and for LSO slot 2 as completed). The caller
+/// judges (transform: byte comparison against <see cref="GoldenVector.WirePacket"/>; LSO:
+/// <see cref="LsoVectorJudge"/>).
 /// </summary>
 public static class VectorRunner
 {
     /// <summary>
     /// Runs <paramref name="vector"/> on <paramref name="miniport"/>, which must already be initialized
-    /// with <paramref name="host"/>. The miniport is reset first and its SA deleted afterwards.
+    /// with <paramref name="host"/>. The miniport is reset first and its SA deleted afterwards. LSO
+    /// vectors go to <see cref="RunLso"/>.
     /// </summary>
     public static VectorOutcome Run(GoldenVector vector, IMiniport miniport, RecordingMiniportHost host, int[]? splitAt = null)
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(miniport);
         ArgumentNullException.ThrowIfNull(host);
+        if (vector.Kind == VectorKind.Lso)
+        {
+            return RunLso(vector, miniport, host, splitAt);
+        }
+
         if (!TryPrepare(vector, out PreparedVector? prepared, out string? problem))
         {
             return VectorOutcome.SetupFailed(vector, problem!);
@@ -61,6 +71,95 @@ public static class VectorRunner
             [.. frames.Select(StripEthernet)], [.. frames], framed.Packet, null);
     }
 
+    /// <summary>
+    /// Runs LSO vector <paramref name="vector"/> on <paramref name="miniport"/> (initialized with
+    /// <paramref name="host"/>; reset first, SA deleted afterwards): frames the large packet with
+    /// <see cref="TransportSimulator.FrameLso"/> (64-bit SN and IV of the vector, its MSS and LSO
+    /// version), sends it as one LSO NBL and reads slot 2 as it was at completion: LSOv1 gives
+    /// <see cref="VectorOutcome.TcpPayload"/>; LSOv2 must say Type V2 with Reserved 0 (SEND-20) and gives
+    /// null. A completion slot that does not read as the vector's version is
+    /// <see cref="VectorOutcome.CompletionProblem"/>.
+    /// </summary>
+    public static VectorOutcome RunLso(GoldenVector vector, IMiniport miniport, RecordingMiniportHost host, int[]? splitAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentNullException.ThrowIfNull(miniport);
+        ArgumentNullException.ThrowIfNull(host);
+        if (!TryPrepare(vector, out PreparedVector? prepared, out string? problem))
+        {
+            return VectorOutcome.SetupFailed(vector, problem!);
+        }
+
+        LargeSendOffloadType version = LsoVersion(vector.Lso!);
+        LsoFramedPacket framed;
+        try
+        {
+            framed = TransportSimulator.FrameLso(vector.PlainPacket, prepared!.Framing[0], (uint)vector.Lso!.Mss, version);
+        }
+        catch (ArgumentException e)
+        {
+            return VectorOutcome.SetupFailed(vector, $"the transport cannot frame this LSO vector: {e.Message}");
+        }
+
+        miniport.Reset();
+        host.Clear();
+        var simulator = new TransportSimulator(miniport);
+        SaAddResult added = simulator.AddSaV2(prepared.Bundle);
+        if (!added.Succeeded)
+        {
+            return VectorOutcome.SetupFailed(vector,
+                $"ADD_SA failed with {added.Status.ToNdisName()}; the adapter did not offload the vector's SA");
+        }
+
+        NetBufferList nbl = simulator.BuildLsoNbl(framed, added.Handle, splitAt: splitAt, name: vector.Id);
+        miniport.SendNetBufferLists(nbl, NdisSendFlags.None);
+        IReadOnlyList<CompletionEvent> completions = host.CompletionsOf(nbl);
+        IReadOnlyList<byte[]> frames = host.FramesOf(nbl);
+        simulator.DeleteSaV2(added.Handle);
+        (long? tcpPayload, string? completionProblem) = completions.Count == 1
+            ? ReadLsoCompletion(completions[0].Info[(int)NetBufferListInfoId.TcpLargeSend], version, simulator.Abi)
+            : (null, null);
+        return new VectorOutcome(vector, completions.Count == 1 ? completions[0].Status : null, completions.Count,
+            [.. frames.Select(StripEthernet)], [.. frames], framed.Packet, null)
+        {
+            TcpPayload = tcpPayload,
+            CompletionProblem = completionProblem,
+        };
+    }
+
+    /// <summary>The NDIS LSO version a vector's <c>lso.version</c> names (1 or 2).</summary>
+    public static LargeSendOffloadType LsoVersion(VectorLso lso)
+    {
+        ArgumentNullException.ThrowIfNull(lso);
+        return lso.Version == 1 ? LargeSendOffloadType.V1 : LargeSendOffloadType.V2;
+    }
+
+    // SEND-20: LSOv1 completion = TcpPayload bytes sent, Type V1; LSOv2 completion = Reserved 0, Type V2.
+    private static (long? TcpPayload, string? Problem) ReadLsoCompletion(ulong slot, LargeSendOffloadType version, NdisAbi abi)
+    {
+        try
+        {
+            if (version == LargeSendOffloadType.V1)
+            {
+                LsoV1TransmitComplete v1 = LsoV1TransmitComplete.FromSlot(slot, abi);
+                return v1.Type == LargeSendOffloadType.V1
+                    ? (v1.TcpPayload, null)
+                    : (v1.TcpPayload, $"the LSOv1 completion in slot 2 (0x{slot:x}) has Type {v1.Type}, expected V1");
+            }
+
+            LsoV2TransmitComplete v2 = LsoV2TransmitComplete.FromSlot(slot, abi);
+            return v2.Type != LargeSendOffloadType.V2
+                ? (null, $"the LSOv2 completion in slot 2 (0x{slot:x}) has Type {v2.Type}, expected V2")
+                : v2.Reserved != 0
+                    ? (null, $"the LSOv2 completion in slot 2 (0x{slot:x}) has Reserved 0x{v2.Reserved:x}, expected 0")
+                    : (null, null);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, $"slot 2 (0x{slot:x}) at completion does not read as an LSO completion: {e.Message}");
+        }
+    }
+
     /// <summary>The IP packet inside an Ethernet frame, without the frame's minimum-size padding.</summary>
     public static byte[] StripEthernet(byte[] frame)
     {
@@ -89,9 +188,16 @@ public static class VectorRunner
     {
         ArgumentNullException.ThrowIfNull(vector);
         prepared = null;
-        if (vector.Kind != VectorKind.Transform || vector.WirePacket is null)
+        bool lso = vector.Kind == VectorKind.Lso;
+        if (lso ? vector.Lso is null : vector.Kind != VectorKind.Transform || vector.WirePacket is null)
         {
-            problem = $"{vector.Kind} vectors are not run by the transform runner";
+            problem = lso ? "the LSO vector has no lso object" : $"{vector.Kind} vectors are not run by the transform runner";
+            return false;
+        }
+
+        if (lso && (vector.Mode == VectorMode.Tunnel || vector.UdpEncap is not null || vector.AhSa is not null || vector.Proto != VectorProtocol.Esp))
+        {
+            problem = "LSO with IPsec takes one transport-mode ESP SA without UDP encapsulation (SEND-16)";
             return false;
         }
 
@@ -100,7 +206,9 @@ public static class VectorRunner
             return false;
         }
 
-        bool outerIPv6 = vector.WirePacket.Length > 0 && vector.WirePacket[0] >> 4 == 6;
+        // LSO is transport-mode only (SEND-16): the plain packet's IP header is the outer one.
+        byte[] outer = vector.WirePacket ?? vector.PlainPacket;
+        bool outerIPv6 = outer.Length > 0 && outer[0] >> 4 == 6;
         SaSpec first = ToSaSpec(vector.Proto == VectorProtocol.Esp ? IpsecProtocol.Esp : IpsecProtocol.Ah, vector.Spi, vector.Esn,
             vector.SeqHigh, algorithms, vector.Encryption, vector.Integrity, vector.IcvLength);
         var sas = new List<SaSpec> { first };
@@ -208,5 +316,11 @@ public sealed record PreparedVector(BundleSpec Bundle, IReadOnlyList<FramingSa> 
 public sealed record VectorOutcome(GoldenVector Vector, NdisStatus? Status, int Completions, IReadOnlyList<byte[]> WirePackets,
     IReadOnlyList<byte[]> Frames, byte[]? FramedPacket, string? SetupProblem)
 {
+    /// <summary>LSOv1 vectors: the <c>TcpPayload</c> the completion reported in slot 2; null otherwise (LSOv2 has no byte count).</summary>
+    public long? TcpPayload { get; init; }
+
+    /// <summary>LSO vectors: why slot 2 at completion is not a valid completion of the vector's LSO version, or null.</summary>
+    public string? CompletionProblem { get; init; }
+
     internal static VectorOutcome SetupFailed(GoldenVector vector, string problem) => new(vector, null, 0, [], [], null, problem);
 }
