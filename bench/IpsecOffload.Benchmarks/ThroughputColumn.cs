@@ -80,7 +80,8 @@ public sealed class ThroughputColumn : IColumn
     }
 
     /// <inheritdoc/>
-    public bool IsAvailable(Summary summary) => true;
+    public bool IsAvailable(Summary summary) =>
+        summary is not null && summary.BenchmarksCases.Any(b => b.Parameters.Items.Any(p => p.Name == nameof(SendPathBenchmarks.PacketSize)));
 
     /// <inheritdoc/>
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;

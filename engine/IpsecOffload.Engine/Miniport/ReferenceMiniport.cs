@@ -110,6 +110,7 @@ public sealed class ReferenceMiniport : IMiniport
                 nbl.Status = error?.Status ?? NdisStatus.Success;
                 if (error is not null)
                 {
+                    ReportNothingSent(nbl);
                     SendFailed?.Invoke(this, new SendFailedEventArgs(nbl, error));
                 }
             }
@@ -248,7 +249,6 @@ public sealed class ReferenceMiniport : IMiniport
     /// </summary>
     private NdisError? SendLso(NetBufferList nbl, ulong lsoSlot, OffloadedSaBundle? offload, ulong tunnelHandle)
     {
-        bool lsoV1 = (lsoSlot & LsoTypeBit) == 0;
         NdisError? error = LsoPreconditions(nbl, offload);
         if (error is null && !IsEnabled(offload))
         {
@@ -258,11 +258,6 @@ public sealed class ReferenceMiniport : IMiniport
 
         if (error is not null)
         {
-            if (lsoV1)
-            {
-                nbl.Info.Set(new LsoV1TransmitComplete(0, LargeSendOffloadType.V1), _options.Abi); // nothing was sent
-            }
-
             return error;
         }
 
@@ -294,11 +289,6 @@ public sealed class ReferenceMiniport : IMiniport
             if (!LsoSegmenter.TrySegment(frame.AsSpan(ethernet.Length, nb.DataLength - ethernet.Length), offload.Esp!, request,
                     out LsoSegmentation? result, out error))
             {
-                if (lsoV1)
-                {
-                    nbl.Info.Set(new LsoV1TransmitComplete(0, LargeSendOffloadType.V1), _options.Abi);
-                }
-
                 return error;
             }
 
@@ -320,6 +310,20 @@ public sealed class ReferenceMiniport : IMiniport
     }
 
     private const ulong LsoTypeBit = 1UL << 30;
+
+    /// <summary>
+    /// A refused LSOv1 NBL reports 0 TCP payload bytes sent (SEND-20), whichever check refused it — also
+    /// the ones before the LSO path (no handle, unknown handle, slot wider than an x86 pointer). Without
+    /// this the transport would read the untouched transmit word (MSS, TcpHeaderOffset) as a byte count.
+    /// </summary>
+    private void ReportNothingSent(NetBufferList nbl)
+    {
+        ulong lsoSlot = nbl.Info[NetBufferListInfoId.TcpLargeSend];
+        if (lsoSlot != 0 && (lsoSlot & LsoTypeBit) == 0)
+        {
+            nbl.Info.Set(new LsoV1TransmitComplete(0, LargeSendOffloadType.V1), _options.Abi);
+        }
+    }
 
     private static NdisError? LsoPreconditions(NetBufferList nbl, OffloadedSaBundle? offload)
     {
