@@ -1,11 +1,11 @@
+using IpsecOffload.Engine.Crypto;
 using IpsecOffload.Engine.Miniport;
 using IpsecOffload.Engine.Sa;
 using IpsecOffload.Engine.Send;
+using IpsecOffload.Engine.Transport;
 using IpsecOffload.Engine.Wire;
 using IpsecOffload.Ndis;
 using IpsecOffload.Ndis.Miniport;
-using IpsecOffload.Ndis.Oids;
-using IpsecOffload.Ndis.Oob;
 
 namespace IpsecOffload.Benchmarks;
 
@@ -17,7 +17,6 @@ namespace IpsecOffload.Benchmarks;
 /// </summary>
 public sealed class SendScenario : IDisposable
 {
-    private const NdisAbi Abi = NdisAbi.X64;
     private const uint Spi = 0x8F1E_2D3C;
     private const ulong SequenceNumber = 0x0000_0001_2345_6789;
     private const uint SourceAddress = 0xC000_0201;      // 192.0.2.1
@@ -60,17 +59,18 @@ public sealed class SendScenario : IDisposable
         try
         {
             miniport.Initialize(host);
-            ulong handle = AddSa(miniport, suite);
-            if (!miniport.Sa.Store.TryGet(handle, out OffloadedSaBundle? bundle))
+            var simulator = new TransportSimulator(miniport);
+            SaSpec sa = SaFor(suite);
+            SaAddResult added = simulator.AddSaV2(BundleSpec.Of(sa) with { IPv4Endpoints = (SourceAddress, DestinationAddress) });
+            if (!added.Succeeded)
             {
-                throw new InvalidOperationException($"ADD_SA returned handle 0x{handle:x}, which the SA table does not hold.");
+                throw new InvalidOperationException($"ADD_SA for {suite} failed: {added.Status.ToNdisName()}.");
             }
 
-            SaTransform sa = bundle.Transforms[0];
             byte[] iv = new byte[sa.IvLength];
             iv.AsSpan().Fill(0xA5);
-            FramedPacket framed = PacketFramer.Frame(BuildTcpPacket(packetLength), [FramingSa.For(sa, SequenceNumber, iv)]);
-            NetBufferList nbl = BuildNbl(framed, handle);
+            FramedPacket framed = TransportSimulator.Frame(BuildTcpPacket(packetLength), [TransportSimulator.Framing(sa, SequenceNumber, iv)]);
+            NetBufferList nbl = simulator.BuildNbl(framed, added.Handle, name: "bench");
             var scenario = new SendScenario(miniport, host, nbl, framed.Packet.Length);
             scenario.CheckOneSend();
             return scenario;
@@ -101,38 +101,27 @@ public sealed class SendScenario : IDisposable
         }
     }
 
-    private static ulong AddSa(ReferenceMiniport miniport, SendSuite suite)
+    private static SaSpec SaFor(SendSuite suite)
     {
-        // Key material is arbitrary but fixed; lengths follow the OID rules (GCM: key ‖ 4-byte salt in
-        // KeyLength, AdditionalInfo = ICV bytes; CBC + HMAC: cipher key then integrity key).
-        (IPsecV2SecurityAssociation sa, int keyLength) = suite switch
+        // Key material is arbitrary but fixed (GCM: key ‖ 4-byte salt; CBC + HMAC: cipher key, integrity key).
+        static byte[] Key(int length, int seed) => [.. Enumerable.Range(0, length).Select(i => unchecked((byte)(seed + (i * 7))))];
+        return suite switch
         {
-            SendSuite.EspAesGcm128 => (new IPsecV2SecurityAssociation(IPsecV2SaFlags.None, IPsecV2Operation.Esp, Spi,
-                default, IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesGcm128, 16 + 4, 0, 16), 0), 20),
-            SendSuite.EspAesCbc128HmacSha1 => (new IPsecV2SecurityAssociation(IPsecV2SaFlags.None, IPsecV2Operation.Esp, Spi,
-                IPsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha1, 20, 16),
-                IPsecV2AlgorithmInfo.ForEncryption(IPsecV2Encryption.AesCbc128, 16, 0), 0), 36),
-            SendSuite.AhHmacSha256 => (new IPsecV2SecurityAssociation(IPsecV2SaFlags.None, IPsecV2Operation.Ah, Spi,
-                IPsecV2AlgorithmInfo.ForAuthentication(IPsecV2Authentication.Sha256, 32, 0), default, 0), 32),
+            SendSuite.EspAesGcm128 => new SaSpec
+            {
+                Protocol = IpsecProtocol.Esp, Spi = Spi, Encryption = CryptoAlgorithm.AesGcm128, EncryptionKey = Key(20, 0x11), IcvLength = 16,
+            },
+            SendSuite.EspAesCbc128HmacSha1 => new SaSpec
+            {
+                Protocol = IpsecProtocol.Esp, Spi = Spi, Encryption = CryptoAlgorithm.AesCbc128, EncryptionKey = Key(16, 0x11),
+                Integrity = CryptoAlgorithm.HmacSha1, IntegrityKey = Key(20, 0x81), IcvLength = 12,
+            },
+            SendSuite.AhHmacSha256 => new SaSpec
+            {
+                Protocol = IpsecProtocol.Ah, Spi = Spi, Integrity = CryptoAlgorithm.HmacSha256, IntegrityKey = Key(32, 0x11), IcvLength = 16,
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(suite), suite, "unknown suite"),
         };
-        byte[] keys = new byte[keyLength];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            keys[i] = unchecked((byte)(0x11 + (i * 7))); // arbitrary, fixed key bytes
-        }
-
-        var addSa = new IPsecV2AddSa(IPsecV2AddSaFlags.None, IPsecV2Endpoints.IPv4(SourceAddress, DestinationAddress), 0,
-            IPsecV2UdpEspEncapsulation.None, new[] { sa }, keys);
-        byte[] buffer = IPsecV2Codec.EncodeAddSaChain([addSa], Abi);
-        OidResult result = miniport.OidRequest(new OidRequest(NdisOid.TcpTaskIpsecOffloadV2AddSa, NdisRequestType.Set, buffer));
-        ulong handle = IPsecV2Codec.ReadAddSaOffloadHandles(result.InformationBuffer, Abi).GetValueOrThrow()[0];
-        if (result.Status != NdisStatus.Success || handle == 0)
-        {
-            throw new InvalidOperationException($"ADD_SA for {suite} failed: {result.Status.ToNdisName()}, handle 0x{handle:x}.");
-        }
-
-        return handle;
     }
 
     private static byte[] BuildTcpPacket(int length)
@@ -171,22 +160,5 @@ public sealed class SendScenario : IDisposable
         uint pseudo = InternetChecksum.PseudoHeaderSumIPv4(SourceAddress, DestinationAddress, IpProtocol.Tcp, checked((ushort)segment.Length));
         (tcp with { Checksum = TcpHeader.ComputeChecksum(pseudo, segment) }).Write(segment);
         return packet;
-    }
-
-    private static NetBufferList BuildNbl(FramedPacket framed, ulong handle)
-    {
-        var ethernet = new EthernetHeader
-        {
-            Destination = 0x02_00_5E_10_00_01,
-            Source = 0x02_00_5E_10_00_02,
-            EtherType = EthernetHeader.EtherTypeIPv4,
-        };
-        byte[] frame = new byte[ethernet.Length + framed.Packet.Length];
-        ethernet.Write(frame);
-        framed.Packet.CopyTo(frame.AsSpan(ethernet.Length));
-        var nbl = new NetBufferList(new NetBuffer(new Mdl(frame), 0, frame.Length)) { Name = "bench" };
-        nbl.Info.Set(new IPsecOffloadV2Transmit(handle), Abi);
-        nbl.Info.Set(framed.V2HeaderInfo, Abi);
-        return nbl;
     }
 }
