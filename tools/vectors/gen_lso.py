@@ -17,7 +17,12 @@ The expectations never come from this project's engine.  For each vector:
      ARCHITECTURE §4 / AMB-03) and a deterministic IV: AES-GCM IV = the segment's 64-bit sequence
      number (big-endian); DES/3DES/AES-CBC IV = SHAKE-256(id|iv|k) (a device may choose other CBC
      IVs: checkers judge CBC segments semantically); ESP-NULL has none.
-     Exception: ESP with HMAC and ESN.  Scapy 2.5.0's _encrypt_esp signs without SN-high, so for
+     Exception 1: ESP AES-GMAC (ENCR_NULL_AUTH_AES_GMAC, RFC 4543), which Scapy 2.5.0 lacks: the
+     same segments are protected by esp_gmac() below with python3-cryptography's AESGCM (empty
+     plaintext, AAD = SPI|[SN-high|]SN|IV|payload|padding|padlen|NH, tag = ICV; wire-formats §3.2,
+     §1.5), IV = the 64-bit SN, and the IP header fixed up here; esp_gmac() is first checked
+     against two published GMAC packets (ODP, and Linux rfc4543 with ESN; wire-formats §6.5, §6.6).
+     Exception 2: ESP with HMAC and ESN.  Scapy 2.5.0's _encrypt_esp signs without SN-high, so for
      those segments Scapy runs without an integrity algorithm and the ICV
      HMAC(SPI|SN|IV|C|SN-high) (RFC 4303 §2.2.1) is computed here with python3-cryptography and
      appended; Scapy then recomputes the IP length and checksum.
@@ -36,7 +41,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import scapy  # noqa: E402
+import json  # noqa: E402
 from cryptography.hazmat.primitives import hashes, hmac  # noqa: E402
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 from scapy.layers.inet import IP, TCP, IPOption_Router_Alert  # noqa: E402
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrHopByHop, PadN  # noqa: E402
 from scapy.layers.ipsec import ESP, SecurityAssociation  # noqa: E402
@@ -47,20 +54,25 @@ import verify_lso  # noqa: E402
 
 SOURCE = ("independent LSO segmentation over scapy 2.5.0 (Debian python3-scapy 2.5.0+dfsg-2) "
           "+ scapy SecurityAssociation per segment, tools/vectors/gen_lso.py")
+SOURCE_GMAC = ("python3-cryptography 38.0.4 (Debian), tools/vectors/gen_lso.py (independent segmentation; "
+               "ESP-GMAC built by the script, Scapy 2.5.0 lacks it)")
 
 CRYPT = {"null": "NULL", "des-cbc": "DES", "3des-cbc": "3DES", "aes-cbc": "AES-CBC", "aes-gcm": "AES-GCM"}
 AUTH = {"hmac-sha1-96": ("HMAC-SHA1-96", 20, 12, hashes.SHA1),
         "hmac-sha256-128": ("SHA2-256-128", 32, 16, hashes.SHA256)}
-IVLEN = {"null": 0, "des-cbc": 8, "3des-cbc": 8, "aes-cbc": 16, "aes-gcm": 8}
+IVLEN = {"null": 0, "des-cbc": 8, "3des-cbc": 8, "aes-cbc": 16, "aes-gcm": 8, "aes-gmac": 8}
 
-# The NDIS IPsec v2 ESP algorithms (ndis-ipsec-offload.md §4.3) in a form Scapy 2.5.0 can produce.
-# AES-GMAC (ENCR_NULL_AUTH_AES_GMAC) is absent: Scapy 2.5.0 has no such transform.
+# The NDIS IPsec v2 ESP algorithms (ndis-ipsec-offload.md §4.3).  Scapy 2.5.0 protects all but
+# AES-GMAC (ENCR_NULL_AUTH_AES_GMAC), which it lacks; esp_gmac() below builds those (kept last so
+# that the earlier vectors' catalogue positions, hence their bytes, do not move).
 ALGS = [("aesgcm128", "aes-gcm", 16, None), ("aesgcm192", "aes-gcm", 24, None), ("aesgcm256", "aes-gcm", 32, None),
         ("aescbc128-sha1", "aes-cbc", 16, "hmac-sha1-96"), ("aescbc128-sha256", "aes-cbc", 16, "hmac-sha256-128"),
         ("aescbc192-sha1", "aes-cbc", 24, "hmac-sha1-96"), ("aescbc192-sha256", "aes-cbc", 24, "hmac-sha256-128"),
         ("aescbc256-sha1", "aes-cbc", 32, "hmac-sha1-96"), ("aescbc256-sha256", "aes-cbc", 32, "hmac-sha256-128"),
         ("3descbc-sha1", "3des-cbc", 24, "hmac-sha1-96"), ("descbc-sha1", "des-cbc", 8, "hmac-sha1-96"),
-        ("null-sha256", "null", 0, "hmac-sha256-128")]
+        ("null-sha256", "null", 0, "hmac-sha256-128"),
+        ("aesgmac128", "aes-gmac", 16, None), ("aesgmac192", "aes-gmac", 24, None),
+        ("aesgmac256", "aes-gmac", 32, None)]
 ALG = {a[0]: a for a in ALGS}
 
 FLAG_TAG = {"A": "", "PA": "-psh", "FPA": "-fin-psh", "CA": "-cwr", "CFPA": "-cwr-fin-psh"}
@@ -156,7 +168,7 @@ def sa_material(p):
         key = det(vid, "enckey", kl) if enc != "null" else b""
         if enc in ("des-cbc", "3des-cbc"):
             key = des_parity(key)
-        salt = det(vid, "salt", 4) if enc == "aes-gcm" else None
+        salt = det(vid, "salt", 4) if enc in ("aes-gcm", "aes-gmac") else None
         ikey = det(vid, "authkey", AUTH[integ][1]) if integ else None
     return enc, integ, key, salt, ikey
 
@@ -173,13 +185,99 @@ def make_sa(p, low, high, with_auth):
 
 def segment_iv(p, k, sn):
     enc = ALG[p["alg"]][1]
-    if enc == "aes-gcm":
-        return sn.to_bytes(8, "big")  # RFC 4106 practice: IV = 64-bit SN (ARCHITECTURE §4)
+    if enc in ("aes-gcm", "aes-gmac"):
+        return sn.to_bytes(8, "big")  # RFC 4106/4543 practice: IV = 64-bit SN (ARCHITECTURE §4)
     return det(p["id"], "iv|%d" % k, IVLEN[enc])
+
+
+def esp_gmac(key, salt, spi, sn, esn, iv, payload, nh):
+    """The ESP header, IV, clear payload, trailer and ICV of one RFC 4543 ENCR_NULL_AUTH_AES_GMAC
+    packet (wire-formats §3.2): RFC 4303 minimal padding to 4 bytes with contents 1, 2, 3, ...;
+    GCM over an empty plaintext with nonce salt|IV and AAD SPI|SN|IV|payload|padding|padlen|NH,
+    with ESN SPI|SN-high|SN-low|... (§1.5); the 16-byte tag is the ICV."""
+    padlen = (-(len(payload) + 2)) % 4
+    trailer = payload + bytes(range(1, padlen + 1)) + bytes([padlen, nh])
+    head = struct.pack("!II", spi, sn & 0xFFFFFFFF)
+    aad = head[:4] + (struct.pack("!I", sn >> 32) if esn else b"") + head[4:] + iv + trailer
+    tag = AESGCM(key).encrypt(salt + iv, b"", aad)
+    assert len(tag) == 16
+    return head + iv + trailer + tag
+
+
+def esp_insertion_point(pkt):
+    """(index of the protocol byte to become 50, offset where ESP goes) for transport mode:
+    after the IPv4 header with options, or after IPv6 Hop-by-Hop / Routing headers."""
+    if pkt[0] >> 4 == 4:
+        return 9, (pkt[0] & 0x0F) * 4
+    nh_pos, off = 6, 40
+    while pkt[nh_pos] in (0, 43):
+        nh_pos, off = off, off + (pkt[off + 1] + 1) * 8
+    if pkt[nh_pos] == 60:
+        raise AssertionError("Destination Options placement not handled")
+    return nh_pos, off
+
+
+def wrap_esp(pkt, nh_pos, off, esp):
+    """The IP header up to off followed by esp, with protocol 50 and fixed lengths/checksum."""
+    w = bytearray(pkt[:off] + esp)
+    w[nh_pos] = 50
+    if w[0] >> 4 == 4:
+        ihl = (w[0] & 0x0F) * 4
+        struct.pack_into("!H", w, 2, len(w))
+        w[10:12] = b"\x00\x00"
+        total = sum(struct.unpack("!%dH" % (ihl // 2), bytes(w[:ihl])))
+        while total >> 16:
+            total = (total & 0xFFFF) + (total >> 16)
+        struct.pack_into("!H", w, 10, ~total & 0xFFFF)
+    else:
+        struct.pack_into("!H", w, 4, len(w) - 40)
+    return bytes(w)
+
+
+def protect_gmac(p, seg, sn):
+    _, _, key, salt, _ = sa_material(p)
+    nh_pos, off = esp_insertion_point(seg)
+    iv = sn.to_bytes(8, "big")
+    esp = esp_gmac(key, salt, p["spi"], sn, p["esn"], iv, seg[off:], seg[nh_pos])
+    return wrap_esp(seg, nh_pos, off, esp), iv
+
+
+# Linux xfrm rfc4543(gcm(aes)) ESP data with `esn`, SN-low 5, SN-high 1, tunnel mode (next header 4);
+# wire-formats §6.6 (from secdev/scapy test/scapy/layers/ipsec.uts), transcribed.  Key/salt =
+# ASCII "16bytekey+4bytenonce", SPI 0x222.
+LINUX_GMAC_ESN = (
+    "43e6a1ce709d67f4450000542e4a40004001f7620a7d00020a7d00010800d332"
+    "8f4c00028dec0964000000003c5b030000000000101112131415161718191a1b"
+    "1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363701020204"
+    "76d4939075ee3fa3f3cfcc27f55b12b6")
+
+
+def check_esp_gmac():
+    """esp_gmac() and wrap_esp() must reproduce two published ESP-GMAC packets byte for byte."""
+    data = bytes.fromhex(LINUX_GMAC_ESN)
+    km = b"16bytekey+4bytenonce"
+    inner = data[8:len(data) - 16 - 4]
+    got = esp_gmac(km[:16], km[16:], 0x222, 1 << 32 | 5, True, data[:8], inner, 4)
+    if got[8:] != data:
+        raise AssertionError("esp_gmac differs from the Linux rfc4543 ESN packet (wire-formats §6.6)")
+    # ODP pkt_ipv4_icmp_0_esp_null_aes_gmac_128_1 (wire-formats §6.5), as written by gen_published.py
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "vectors", "published", "odp-esp-aesgmac128-transport-v4.json"),
+              encoding="utf-8") as f:
+        odp = json.load(f)
+    plain = bytes.fromhex(odp["plainPacket"])
+    nh_pos, off = esp_insertion_point(plain)
+    enc = odp["encryption"]
+    esp = esp_gmac(bytes.fromhex(enc["key"]), bytes.fromhex(enc["salt"]), odp["spi"], odp["seq"], False,
+                   bytes.fromhex(odp["iv"]), plain[off:], plain[nh_pos])
+    if wrap_esp(plain, nh_pos, off, esp).hex() != odp["wirePacket"]:
+        raise AssertionError("esp_gmac differs from the ODP ESP-GMAC packet (wire-formats §6.5)")
 
 
 def protect(p, seg, k, sn):
     enc, integ, _, _, ikey = sa_material(p)
+    if enc == "aes-gmac":
+        return protect_gmac(p, seg, sn)
     low, high = sn & 0xFFFFFFFF, sn >> 32
     cls = IP if seg[0] >> 4 == 4 else IPv6
     own_icv = bool(integ and p["esn"])
@@ -229,7 +327,13 @@ def notes_for(p, count, tcp_payload):
     n.append("%d segments, ESP sequence numbers %s through %s (seq + k%s)."
              % (count, fmt_sn(p, p["seqHigh"] << 32 | p["seq"]), fmt_sn(p, last),
                 ", the 64-bit counter carrying into the ESN high half" if p["esn"] else ""))
-    if enc == "aes-gcm":
+    if enc == "aes-gmac":
+        n.append("ESP AES-GMAC (RFC 4543): payload and trailer travel in clear; ICV = GCM tag over an empty "
+                 "plaintext with AAD SPI|%sSN|IV|payload|padding|padlen|NH (wire-formats §3.2%s). Built with "
+                 "python3-cryptography by the generator (Scapy 2.5.0 has no GMAC); the same builder reproduces "
+                 "the ODP and Linux rfc4543 packets of wire-formats §6.5/§6.6." % (
+                     "SN-high|" if p["esn"] else "", ", §1.5" if p["esn"] else ""))
+    if enc in ("aes-gcm", "aes-gmac"):
         n.append("IV of segment k = its 64-bit sequence number (transport IV = SN, device IV = IV + k): "
                  "wirePackets are byte-exact under that profile.")
     elif enc == "null":
@@ -267,7 +371,7 @@ def build_vector(p):
         wires.append(w.hex())
         ivs.append(iv)
     _, _, key, salt, ikey = sa_material(p)
-    v = {"id": vid, "source": p.get("source", SOURCE), "kind": "lso", "proto": "esp", "mode": "transport",
+    v = {"id": vid, "source": p.get("source", SOURCE_GMAC if enc == "aes-gmac" else SOURCE), "kind": "lso", "proto": "esp", "mode": "transport",
          "spi": p["spi"], "seq": p["seq"], "esn": p["esn"], "seqHigh": p["seqHigh"],
          "encryption": {"alg": enc, "key": key.hex(), "salt": salt.hex() if salt else None},
          "integrity": {"alg": integ, "key": ikey.hex()} if integ else None,
@@ -337,6 +441,18 @@ def catalogue():
     vs.append(dict(esn, id=vid_of("aesgcm256", 6, 2, 1428, 4285, "-esn-carry-ts-cwr"), alg="aesgcm256", fam=6,
                    version=2, mss=1428, len=4285, ts=True, flags="CA"))
 
+    # ESP AES-GMAC beyond the matrix: ESN carry, IPv6 Hop-by-Hop and IPv4 options before ESP
+    vs.append(dict(esn, id=vid_of("aesgmac192", 6, 2, 1232, 4927, "-esn-carry-ts-fin-psh"), alg="aesgmac192",
+                   fam=6, version=2, mss=1232, len=4927, ts=True, flags="FPA"))
+    vs.append({"id": vid_of("aesgmac256", 6, 2, 1000, 2001, "-hbh-cwr"), "alg": "aesgmac256", "fam": 6,
+               "version": 2, "mss": 1000, "len": 2001, "flags": "CA", "seq": 0x00000777, "hbh": True,
+               "notes": ["IPv6 Hop-by-Hop header (PadN) copied to every segment; ESP follows it."]})
+    vs.append({"id": vid_of("aesgmac128", 4, 2, 1460, 2921, "-v4opts-ts-psh"), "alg": "aesgmac128", "fam": 4,
+               "version": 2, "mss": 1460, "len": 2921, "ts": True, "flags": "PA", "seq": 0x13579bdf,
+               "v4opts": [IPOption_Router_Alert()],
+               "notes": ["IPv4 option Router Alert (4 bytes) copied unchanged to every segment; ESP follows the "
+                         "options."]})
+
     # IPv4 Identification wrap rules; the TCP sequence number wraps mod 2^32 inside the burst too
     vs.append({"id": vid_of("aesgcm128", 4, 2, 1000, 3999, "-ipid7ffe-wrap15"), "alg": "aesgcm128", "fam": 4,
                "version": 2, "mss": 1000, "len": 3999, "flags": "PA", "seq": 0x00000100, "ipid": 0x7FFE,
@@ -373,6 +489,7 @@ def catalogue():
 def main(argv):
     folder = argv[1] if len(argv) > 1 else "vectors/lso"
     assert scapy.VERSION == "2.5.0", "generated with Scapy 2.5.0; got %s" % scapy.VERSION
+    check_esp_gmac()
     os.makedirs(folder, exist_ok=True)
     cat = catalogue()
     ids = [p["id"] for p in cat]
@@ -383,7 +500,7 @@ def main(argv):
             raise AssertionError("D7 frames differ from wire-formats §6.7")
         with open(os.path.join(folder, v["id"] + ".json"), "w", encoding="utf-8", newline="\n") as f:
             f.write(verify_lso.dumps(v))
-    print("%d LSO vectors written to %s (each re-checked with Scapy decrypt and verify_lso)" % (len(cat), folder))
+    print("%d LSO vectors written to %s (each re-checked with Scapy decrypt, except GMAC, and verify_lso)" % (len(cat), folder))
 
 
 if __name__ == "__main__":

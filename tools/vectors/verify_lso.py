@@ -20,7 +20,7 @@ project's engine) and hand-written header arithmetic; it never imports Scapy.  F
     into the high half, which authenticates the segment; without ESN the counter must not wrap),
     authenticates and decrypts to expectSegments[k] (ipsec_ref.unprotect_esp: ICV, RFC 4303
     default padding with the fewest pad bytes, next header, IP lengths and checksum);
-  * IVs: segment 0 carries the vector's `iv`; AES-GCM IVs equal the segment's 64-bit sequence
+  * IVs: segment 0 carries the vector's `iv`; AES-GCM and AES-GMAC IVs equal the segment's 64-bit sequence
     number (profile: transport IV = SN, device IV = IV0 + k); no IV repeats within the vector.
 
 Usage: /usr/bin/python3 tools/vectors/verify_lso.py [FOLDER...]   (default: vectors/lso)
