@@ -65,9 +65,23 @@ internal static class VectorsCommand
                 continue;
             }
 
-            VectorOutcome outcome = RunOne(adapter, vector);
+            VectorOutcome outcome;
+            VectorVerdict verdict;
+            try
+            {
+                outcome = RunOne(adapter, vector);
+                verdict = Judge(outcome);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One vector that breaks the runner or the judge is one failure, not the end of the run.
+                failed++;
+                output.WriteLine($"FAIL {vector.Id}: the check itself threw {e.GetType().Name}: {e.Message}");
+                output.WriteLine($"{Indent}source {vector.Source}");
+                continue;
+            }
+
             outcomes.Add(outcome);
-            VectorVerdict verdict = Judge(outcome);
             if (verdict.Passed)
             {
                 passed++;

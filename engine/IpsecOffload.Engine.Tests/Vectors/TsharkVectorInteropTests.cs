@@ -115,8 +115,19 @@ public sealed class TsharkVectorInteropTests
             Assert.That(frame.Spi, Is.EqualTo(vector.Spi), "esp.spi");
             // AMB-03: segment k carries SN + k of the 64-bit counter; the low half is on the wire.
             Assert.That(frame.Sequence, Is.EqualTo(unchecked((uint)(vector.Sequence64 + (ulong)k))), "esp.sequence");
-            Assert.That(frame.NextHeader, Is.EqualTo(Tcp), $"esp.protocol: the trailer tshark decrypted; {where}");
-            Assert.That(frame.LayersAfterEsp.Count > 0 ? frame.LayersAfterEsp[0] : "(nothing)", Is.EqualTo(LayerOfNextHeader[Tcp]), $"the inner protocol after ESP; {where}");
+            if (vector.Encryption.Alg != "aes-gmac")
+            {
+                Assert.That(frame.NextHeader, Is.EqualTo(Tcp), $"esp.protocol: the trailer tshark decrypted; {where}");
+                Assert.That(frame.LayersAfterEsp.Count > 0 ? frame.LayersAfterEsp[0] : "(nothing)", Is.EqualTo(LayerOfNextHeader[Tcp]), $"the inner protocol after ESP; {where}");
+            }
+            else
+            {
+                // AES-GMAC exported as NULL (documented limitation): tshark reads the 8-byte IV as the start of
+                // TCP; when that misread header claims more bytes than the segment has, the dissector stops
+                // before the trailer, so esp.protocol is either 6 or absent. The SPI and SN above still hold.
+                Assert.That(frame.NextHeader, Is.Null.Or.EqualTo(Tcp), $"esp.protocol under the GMAC limitation; {where}");
+            }
+
             Assert.That(frame.Icv, Is.EqualTo(ExpectedIcv(row.IcvCheck)), $"ICV verdict for {row}; {where}");
             Assert.That(row.Limitations.Count > 0, Is.EqualTo(Limitation(vector) is not null), $"limitations of {row}: {string.Join("; ", row.Limitations)}");
         }

@@ -420,7 +420,7 @@ public static class LsoOracle
                 }
             }
 
-            if (_cipher is not null)
+            if (_cipher is not null && _cipher.IvLength > 0)
             {
                 if (data.Length % _cipher.BlockSize != 0)
                 {
