@@ -75,6 +75,30 @@ public sealed class TransportSimulator
     /// <summary>Adds one outbound SA bundle with the v1 <c>OID_TCP_TASK_IPSEC_ADD_SA</c> (IPv4 only), keys in the profile's order (AMB-11).</summary>
     public SaAddResult AddSaV1(BundleSpec bundle)
     {
+        (OffloadSaFilter filter, EquatableArray<OffloadSecurityAssociation> entries, EquatableArray<byte> keys) = ToV1(bundle);
+        var add = new OffloadIpsecAddSa(filter, OffloadSaFlags.Outbound, entries, 0, keys);
+        OidResult result = Miniport.OidRequest(OidRequest.V1AddSa(add, Abi));
+        OidDecodeResult<ulong> handle = OffloadIpsecV1Codec.ReadAddSaOffloadHandle(result.InformationBuffer, Abi);
+        return new SaAddResult(result.Status, result.Status == NdisStatus.Success && handle.Succeeded ? handle.Value : 0, result);
+    }
+
+    /// <summary>
+    /// Adds one outbound UDP-encapsulated ESP SA bundle with the v1 <c>OID_TCP_TASK_IPSEC_ADD_UDPESP_SA</c>
+    /// (encapsulation type <c>OTHER</c>, port 4500; the parser-entry handle is ignored for outbound SAs).
+    /// </summary>
+    public SaAddResult AddUdpEspSaV1(BundleSpec bundle, ushort destinationEncapsulationPort = 4500)
+    {
+        (OffloadSaFilter filter, EquatableArray<OffloadSecurityAssociation> entries, EquatableArray<byte> keys) = ToV1(bundle);
+        var add = new OffloadIpsecAddUdpEspSa(filter with { Protocol = IpProtocol.Udp }, OffloadSaFlags.Outbound, entries, 0,
+            new OffloadIpsecUdpEspEncapTypeEntry(UdpEncapType.Other, destinationEncapsulationPort), 0, keys);
+        OidResult result = Miniport.OidRequest(OidRequest.V1AddUdpEspSa(add, Abi));
+        OidDecodeResult<OffloadUdpEspHandles> handles = OffloadIpsecV1Codec.ReadAddUdpEspSaHandles(result.InformationBuffer, Abi);
+        return new SaAddResult(result.Status,
+            result.Status == NdisStatus.Success && handles.Succeeded ? handles.Value.OffloadHandle : 0, result);
+    }
+
+    private (OffloadSaFilter Filter, EquatableArray<OffloadSecurityAssociation> Entries, EquatableArray<byte> Keys) ToV1(BundleSpec bundle)
+    {
         ArgumentNullException.ThrowIfNull(bundle);
         var entries = new List<OffloadSecurityAssociation>();
         var keys = new List<byte>();
@@ -102,11 +126,7 @@ public sealed class TransportSimulator
 
         var filter = new OffloadSaFilter(bundle.IPv4Endpoints.Source, bundle.IPv4Endpoints.Source == 0 ? 0 : uint.MaxValue,
             bundle.IPv4Endpoints.Destination, bundle.IPv4Endpoints.Destination == 0 ? 0 : uint.MaxValue, 0, 0, 0, 0, 0);
-        var add = new OffloadIpsecAddSa(filter, OffloadSaFlags.Outbound, new EquatableArray<OffloadSecurityAssociation>([.. entries]), 0,
-            new EquatableArray<byte>([.. keys]));
-        OidResult result = Miniport.OidRequest(OidRequest.V1AddSa(add, Abi));
-        OidDecodeResult<ulong> handle = OffloadIpsecV1Codec.ReadAddSaOffloadHandle(result.InformationBuffer, Abi);
-        return new SaAddResult(result.Status, result.Status == NdisStatus.Success && handle.Succeeded ? handle.Value : 0, result);
+        return (filter, new EquatableArray<OffloadSecurityAssociation>([.. entries]), new EquatableArray<byte>([.. keys]));
     }
 
     /// <summary>Deletes SA bundles with one <c>OID_TCP_TASK_IPSEC_OFFLOAD_V2_DELETE_SA</c> chain.</summary>
