@@ -12,7 +12,12 @@ public sealed record OffloadProfile
     /// <summary>The defaults of ARCHITECTURE §4.</summary>
     public static OffloadProfile Default { get; } = new();
 
-    /// <summary>AMB-01: who writes the ESP IV on send.</summary>
+    /// <summary>
+    /// AMB-01: who writes the ESP IV on send. The reference miniport keeps the transport's IV on non-LSO
+    /// sends and derives the IVs of LSO segments after the first (AMB-03); <see cref="EspIvSource.Device"/>
+    /// tells the conformance oracle to judge a vendor's miniport by decryptability and IV uniqueness
+    /// instead of bytes.
+    /// </summary>
     public EspIvSource EspIv { get; init; } = EspIvSource.Transport;
 
     /// <summary>AMB-02: what a non-LSO ESP buffer already holds at its end.</summary>
