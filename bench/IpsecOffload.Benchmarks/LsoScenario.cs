@@ -122,42 +122,6 @@ public sealed class LsoScenario : IDisposable
         }
     }
 
-    private static byte[] BuildTcpPacket()
-    {
-        const int IPv4HeaderLength = 20, TcpHeaderLength = 20;
-        byte[] packet = new byte[PlainPacketLength];
-        new IPv4Header
-        {
-            Version = 4,
-            Ihl = IPv4HeaderLength / 4,
-            TotalLength = PlainPacketLength,
-            Identification = 0x2D51,
-            Flags = IPv4Flags.DontFragment,
-            Ttl = 64,
-            Protocol = IpProtocol.Tcp,
-            Source = SourceAddress,
-            Destination = DestinationAddress,
-        }.Write(packet);
-        IPv4Header.WriteChecksum(packet.AsSpan(0, IPv4HeaderLength));
-        Span<byte> segment = packet.AsSpan(IPv4HeaderLength);
-        for (int i = TcpHeaderLength; i < segment.Length; i++)
-        {
-            segment[i] = unchecked((byte)(i * 31)); // arbitrary payload pattern
-        }
-
-        var tcp = new TcpHeader
-        {
-            SourcePort = 49_153,
-            DestinationPort = 443,
-            SequenceNumber = 0x5B3C_7D9E,
-            AcknowledgmentNumber = 0x2E3F_4A5B,
-            DataOffset = TcpHeaderLength / 4,
-            Flags = TcpFlags.Ack | TcpFlags.Psh,
-            Window = 0xFAF0,
-        };
-        tcp.Write(segment);
-        uint pseudo = InternetChecksum.PseudoHeaderSumIPv4(SourceAddress, DestinationAddress, IpProtocol.Tcp, checked((ushort)segment.Length));
-        (tcp with { Checksum = TcpHeader.ComputeChecksum(pseudo, segment) }).Write(segment);
-        return packet;
-    }
+    private static byte[] BuildTcpPacket() =>
+        BenchPackets.Ipv4Tcp(PlainPacketLength, SourceAddress, DestinationAddress, 0x2D51, 49_153, 0x5B3C_7D9E, 0x2E3F_4A5B);
 }

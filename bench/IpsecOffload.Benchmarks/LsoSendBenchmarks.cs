@@ -47,6 +47,6 @@ public class LsoSendBenchmarks : IDisposable
     public sealed class Columns : ManualConfig
     {
         /// <summary>The LSO columns.</summary>
-        public Columns() => AddColumn(LsoThroughputColumn.SegmentsPerSecond, LsoThroughputColumn.MegabytesPerSecond);
+        public Columns() => AddColumn(ThroughputColumn.SegmentsPerSecond, ThroughputColumn.PayloadMegabytesPerSecond);
     }
 }

@@ -21,10 +21,9 @@ public sealed class SendScenario : IDisposable
     private const ulong SequenceNumber = 0x0000_0001_2345_6789;
     private const uint SourceAddress = 0xC000_0201;      // 192.0.2.1
     private const uint DestinationAddress = 0xC633_6402; // 198.51.100.2
-    private const int IPv4HeaderLength = 20, TcpHeaderLength = 20;
 
     /// <summary>The smallest IPv4/TCP packet the scenario builds: both headers without options.</summary>
-    public const int MinimumPacketLength = IPv4HeaderLength + TcpHeaderLength;
+    public const int MinimumPacketLength = BenchPackets.IPv4HeaderLength + BenchPackets.TcpHeaderLength;
 
     private SendScenario(ReferenceMiniport miniport, CountingHost host, NetBufferList nbl, int framedLength)
     {
@@ -124,41 +123,6 @@ public sealed class SendScenario : IDisposable
         };
     }
 
-    private static byte[] BuildTcpPacket(int length)
-    {
-        byte[] packet = new byte[length];
-        new IPv4Header
-        {
-            Version = 4,
-            Ihl = IPv4HeaderLength / 4,
-            TotalLength = checked((ushort)length),
-            Identification = 0x1C46,
-            Flags = IPv4Flags.DontFragment,
-            Ttl = 64,
-            Protocol = IpProtocol.Tcp,
-            Source = SourceAddress,
-            Destination = DestinationAddress,
-        }.Write(packet);
-        IPv4Header.WriteChecksum(packet.AsSpan(0, IPv4HeaderLength));
-        Span<byte> segment = packet.AsSpan(IPv4HeaderLength);
-        for (int i = TcpHeaderLength; i < segment.Length; i++)
-        {
-            segment[i] = unchecked((byte)(i * 31)); // arbitrary payload pattern
-        }
-
-        var tcp = new TcpHeader
-        {
-            SourcePort = 49_152,
-            DestinationPort = 443,
-            SequenceNumber = 0x9A3B_5C7D,
-            AcknowledgmentNumber = 0x1E2F_3A4B,
-            DataOffset = TcpHeaderLength / 4,
-            Flags = TcpFlags.Ack | TcpFlags.Psh,
-            Window = 0xFAF0,
-        };
-        tcp.Write(segment);
-        uint pseudo = InternetChecksum.PseudoHeaderSumIPv4(SourceAddress, DestinationAddress, IpProtocol.Tcp, checked((ushort)segment.Length));
-        (tcp with { Checksum = TcpHeader.ComputeChecksum(pseudo, segment) }).Write(segment);
-        return packet;
-    }
+    private static byte[] BuildTcpPacket(int length) =>
+        BenchPackets.Ipv4Tcp(length, SourceAddress, DestinationAddress, 0x1C46, 49_152, 0x9A3B_5C7D, 0x1E2F_3A4B);
 }

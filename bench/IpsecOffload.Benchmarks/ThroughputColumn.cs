@@ -6,28 +6,39 @@ using BenchmarkDotNet.Running;
 namespace IpsecOffload.Benchmarks;
 
 /// <summary>
-/// Packets per second (1 / mean time per operation) and plaintext IP bytes per second
-/// (<see cref="SendPathBenchmarks.PacketSize"/> × packets per second) for the summary table and the CSV export.
+/// A rate column: a quantity per operation (packets, bytes, segments) divided by the mean time per
+/// operation. Shown only for the benchmarks the quantity applies to.
 /// </summary>
 public sealed class ThroughputColumn : IColumn
 {
-    private readonly bool _bytes;
+    private readonly Func<BenchmarkCase, double?> _perOperation;
+    private readonly string _format;
 
-    private ThroughputColumn(bool bytes)
+    private ThroughputColumn(string name, string legend, int priority, string format, Func<BenchmarkCase, double?> perOperation)
     {
-        _bytes = bytes;
-        ColumnName = bytes ? "MB/s" : "Packets/s";
-        Id = nameof(ThroughputColumn) + "." + ColumnName;
-        Legend = bytes
-            ? "Plaintext IP bytes per second (PacketSize / Mean), in 10^6 bytes"
-            : "Packets per second (1 / Mean)";
+        ColumnName = name;
+        Id = nameof(ThroughputColumn) + "." + name;
+        Legend = legend;
+        PriorityInCategory = priority;
+        _format = format;
+        _perOperation = perOperation;
     }
 
-    /// <summary>Packets per second.</summary>
-    public static IColumn PacketsPerSecond { get; } = new ThroughputColumn(bytes: false);
+    /// <summary>Packets per second (1 / Mean) of <see cref="SendPathBenchmarks"/>.</summary>
+    public static IColumn PacketsPerSecond { get; } = new ThroughputColumn("Packets/s", "Packets per second (1 / Mean)", 0, "N0",
+        c => PacketSize(c) is null ? null : 1);
 
-    /// <summary>Plaintext IP megabytes (10^6 bytes) per second.</summary>
-    public static IColumn MegabytesPerSecond { get; } = new ThroughputColumn(bytes: true);
+    /// <summary>Plaintext IP megabytes (10^6 bytes) per second of <see cref="SendPathBenchmarks"/>.</summary>
+    public static IColumn MegabytesPerSecond { get; } = new ThroughputColumn("MB/s", "Plaintext IP bytes per second (PacketSize / Mean), in 10^6 bytes", 1, "N1",
+        c => PacketSize(c) / 1e6);
+
+    /// <summary>ESP segments per second of <see cref="LsoSendBenchmarks"/>.</summary>
+    public static IColumn SegmentsPerSecond { get; } = new ThroughputColumn("Segments/s", "ESP segments per second (45 / Mean)", 0, "N0",
+        c => c.Descriptor.Type == typeof(LsoSendBenchmarks) ? LsoScenario.SegmentsPerSend : null);
+
+    /// <summary>TCP payload megabytes per second of <see cref="LsoSendBenchmarks"/>.</summary>
+    public static IColumn PayloadMegabytesPerSecond { get; } = new ThroughputColumn("Payload MB/s", "TCP payload bytes per second (65,495 / Mean), in 10^6 bytes", 1, "N1",
+        c => c.Descriptor.Type == typeof(LsoSendBenchmarks) ? LsoScenario.TcpPayloadLength / 1e6 : null);
 
     /// <inheritdoc/>
     public string Id { get; }
@@ -42,7 +53,7 @@ public sealed class ThroughputColumn : IColumn
     public ColumnCategory Category => ColumnCategory.Custom;
 
     /// <inheritdoc/>
-    public int PriorityInCategory => _bytes ? 1 : 0;
+    public int PriorityInCategory { get; }
 
     /// <inheritdoc/>
     public bool IsNumeric => true;
@@ -62,27 +73,21 @@ public sealed class ThroughputColumn : IColumn
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(benchmarkCase);
         double? meanNanoseconds = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (meanNanoseconds is not > 0)
-        {
-            return "NA";
-        }
-
-        double packetsPerSecond = 1e9 / meanNanoseconds.Value;
-        if (!_bytes)
-        {
-            return packetsPerSecond.ToString("N0", CultureInfo.InvariantCulture);
-        }
-
-        object? size = benchmarkCase.Parameters[nameof(SendPathBenchmarks.PacketSize)];
-        return size is int packetSize
-            ? (packetsPerSecond * packetSize / 1e6).ToString("N1", CultureInfo.InvariantCulture)
+        double? perOperation = _perOperation(benchmarkCase);
+        return meanNanoseconds is > 0 && perOperation is { } quantity
+            ? (quantity * 1e9 / meanNanoseconds.Value).ToString(_format, CultureInfo.InvariantCulture)
             : "NA";
     }
 
     /// <inheritdoc/>
-    public bool IsAvailable(Summary summary) =>
-        summary is not null && summary.BenchmarksCases.Any(b => b.Parameters.Items.Any(p => p.Name == nameof(SendPathBenchmarks.PacketSize)));
+    public bool IsAvailable(Summary summary) => summary is not null && summary.BenchmarksCases.Any(c => _perOperation(c) is not null);
 
     /// <inheritdoc/>
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    /// <inheritdoc/>
+    public override string ToString() => ColumnName;
+
+    private static int? PacketSize(BenchmarkCase c) =>
+        c.Parameters.Items.FirstOrDefault(p => p.Name == nameof(SendPathBenchmarks.PacketSize))?.Value as int?;
 }

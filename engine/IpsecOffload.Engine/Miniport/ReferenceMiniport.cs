@@ -309,8 +309,6 @@ public sealed class ReferenceMiniport : IMiniport
         }
     }
 
-    private const ulong LsoTypeBit = 1UL << 30;
-
     /// <summary>
     /// A refused LSOv1 NBL reports 0 TCP payload bytes sent (SEND-20), whichever check refused it — also
     /// the ones before the LSO path (no handle, unknown handle, slot wider than an x86 pointer). Without
@@ -319,7 +317,8 @@ public sealed class ReferenceMiniport : IMiniport
     private void ReportNothingSent(NetBufferList nbl)
     {
         ulong lsoSlot = nbl.Info[NetBufferListInfoId.TcpLargeSend];
-        if (lsoSlot != 0 && (lsoSlot & LsoTypeBit) == 0)
+        // The LSO structure lives in the slot's low 32 bits (spec §2.6); its Type member says v1 or v2.
+        if (lsoSlot != 0 && LsoV1Transmit.FromSlot(unchecked((uint)lsoSlot), _options.Abi).Type == LargeSendOffloadType.V1)
         {
             nbl.Info.Set(new LsoV1TransmitComplete(0, LargeSendOffloadType.V1), _options.Abi);
         }
