@@ -80,9 +80,20 @@ public static class VectorDiff
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(comparison);
-        var text = new StringBuilder();
         string requirements = vector.Requirements.Count == 0 ? string.Empty : $" [{string.Join(", ", vector.Requirements)}]";
-        text.Append(CultureInfo.InvariantCulture, $"{what} differs: vector {vector.Id}{requirements}, source {vector.Source}\n");
+        return Render($"{what} differs: vector {vector.Id}{requirements}, source {vector.Source}", comparison, SaLine(vector));
+    }
+
+    /// <summary>
+    /// The STYLE §5 report of any comparison that found differences: <paramref name="headline"/>, the
+    /// lengths, the differing fields (at most <see cref="MaxRows"/> rows with context), then
+    /// <paramref name="trailer"/> (an SA line without key material) when given.
+    /// </summary>
+    public static string Render(string headline, PacketComparison comparison, string? trailer)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var text = new StringBuilder();
+        text.Append(headline).Append('\n');
         text.Append(comparison.Summary).Append('\n');
 
         var rows = new List<(bool Differs, int Offset, string Name, string Expected, string Actual)>();
@@ -124,7 +135,11 @@ public static class VectorDiff
             text.Append(CultureInfo.InvariantCulture, $"  … {comparison.Fields.Count - MaxRows} more fields differ\n");
         }
 
-        text.Append(SaLine(vector)).Append('\n');
+        if (trailer is not null)
+        {
+            text.Append(trailer).Append('\n');
+        }
+
         return text.ToString();
     }
 

@@ -1,0 +1,25 @@
+using IpsecOffload.Conformance.Cases.Catalogue;
+
+namespace IpsecOffload.Conformance.Cases;
+
+/// <summary>Every conformance case, in catalogue order (one source for NUnit and the CLI).</summary>
+public static class CaseCatalogue
+{
+    private static readonly Lazy<IReadOnlyList<ConformanceCase>> Cases = new(Build);
+
+    /// <summary>All cases.</summary>
+    public static IReadOnlyList<ConformanceCase> All => Cases.Value;
+
+    /// <summary>The case named <paramref name="name"/>, or null.</summary>
+    public static ConformanceCase? Find(string name) => All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+
+    private static List<ConformanceCase> Build()
+    {
+        List<ConformanceCase> cases = [.. SeedRuleCases.All];
+        return cases;
+    }
+
+    /// <summary>A case (shorthand for catalogue files).</summary>
+    internal static ConformanceCase Case(string name, string[] requirements, string summary, Feature[] needs, Action<CaseContext> body) =>
+        new(name, requirements, summary, needs, body);
+}
