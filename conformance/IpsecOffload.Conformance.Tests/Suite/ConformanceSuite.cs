@@ -1,6 +1,7 @@
 using IpsecOffload.Conformance.Cases;
 using IpsecOffload.Conformance.Catalogue;
 using IpsecOffload.Conformance.Running;
+using IpsecOffload.Engine.Vectors;
 
 namespace IpsecOffload.Conformance.Tests.Suite;
 
@@ -38,9 +39,11 @@ public sealed class ConformanceSuite
                 Assert.Pass($"expected failure ({result.KnownFailure!.Reason}): {report}");
                 break;
             case Verdict.Blocked:
+                AttachFrames(result);
                 Assert.Fail($"Blocked: {report}");
                 break;
             default:
+                AttachFrames(result);
                 Assert.Fail(report);
                 break;
         }
@@ -54,6 +57,20 @@ public sealed class ConformanceSuite
             .Select(e => $"{SuiteSettings.KnownFailuresPath} line {e.Line}: '{e.Pattern}' matches no case; remove the entry")
             .ToList();
         Assert.That(unmatched, Is.Empty);
+    }
+
+    /// <summary>The frames the adapter sent during a failing case, as a hex dump attachment (STYLE §5).</summary>
+    private static void AttachFrames(CaseResult result)
+    {
+        if (result.Frames.Count == 0)
+        {
+            return;
+        }
+
+        string path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "conformance-evidence", result.Case.Name + ".frames.hex");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, string.Concat(result.Frames.Select(f => $"frame {f.Index} of {f.Nbl} ({f.Frame.Length} bytes):\n{VectorDiff.HexDump(f.Frame)}")));
+        TestContext.AddTestAttachment(path, "frames the adapter transmitted");
     }
 
     private static TestCaseData ToTestCase(ConformanceCase @case)
