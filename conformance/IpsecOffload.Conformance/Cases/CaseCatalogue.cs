@@ -16,6 +16,13 @@ public static class CaseCatalogue
     private static List<ConformanceCase> Build()
     {
         List<ConformanceCase> cases = [.. SeedRuleCases.All];
+        cases.AddRange(EspCases.All);
+        cases.AddRange(TunnelCases.All);
+        cases.AddRange(AhCases.All);
+        cases.AddRange(EsnCases.All);
+        cases.AddRange(UdpEspCases.All);
+        cases.AddRange(LsoCases.All);
+        cases.AddRange(VectorCases.All);
         return cases;
     }
 

@@ -46,6 +46,10 @@ public static class Features
     /// <summary>v2 over IPv6.</summary>
     public static Feature V2IPv6 { get; } = new("v2 IPv6", $"{V2}.IPv6Supported", c => c.V2.IPv6Supported);
 
+    /// <summary>v2 over IPv6 packets with non-IPsec extension headers (hop-by-hop, destination options).</summary>
+    public static Feature V2IPv6ExtensionHeaders { get; } = new("v2 IPv6 non-IPsec extension headers", $"{V2}.IPv6NonIPsecExtensionHeaders",
+        c => c.V2.IPv6NonIPsecExtensionHeaders);
+
     /// <summary>v2 with IPv4 options.</summary>
     public static Feature V2IPv4Options { get; } = new("v2 IPv4 options", $"{V2}.IPv4Options", c => c.V2.IPv4Options);
 
