@@ -44,7 +44,9 @@ internal static class SeedRuleCases
         FramedPacket before = CaseKit.Frame(c.Random, CaseKit.Udp4(c.Random, Payload), sa, sequence);
         FramedPacket bad = CaseKit.Frame(c.Random, CaseKit.Udp4(c.Random, Payload), sa, sequence + 1);
         FramedPacket after = CaseKit.Frame(c.Random, CaseKit.Udp4(c.Random, Payload), sa, sequence + 2);
-        ulong unknown = unchecked(handle + 0x1_0000_0101UL);
+        // Fits a 32-bit pointer (x86 adapters) and differs from the one live handle.
+        ulong unknown = (handle ^ 0x5A5A_0101UL) & 0xFFFF_FFFFUL;
+        unknown = unknown == 0 || unknown == handle ? 0x7EAD_0101UL : unknown;
         NetBufferList first = c.Nbl(api, [before], handle, name: "good-before");
         NetBufferList middle = c.Nbl(api, [bad], unknown, name: $"unknown-handle-0x{unknown:x}");
         NetBufferList last = c.Nbl(api, [after], handle, name: "good-after");
