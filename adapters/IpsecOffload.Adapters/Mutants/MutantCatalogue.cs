@@ -16,7 +16,7 @@ public sealed record Mutant(string Name, string Description, string Breaks, Func
 /// </summary>
 public static class MutantCatalogue
 {
-    /// <summary>All mutants, in the order of issue #5's list.</summary>
+    /// <summary>All mutants: the six of issue #5's list, then the extras.</summary>
     public static IReadOnlyList<Mutant> All { get; } =
     [
         new(IgnoresZeroHandle.Name,
@@ -37,6 +37,9 @@ public static class MutantCatalogue
         new(CompletesTwice.Name,
             "every NBL is completed twice",
             "CMPL-01", () => new CompletesTwice()),
+        new(CrashesOnUnknownHandle.Name,
+            "an NBL whose handle names no offloaded SA makes SendNetBufferLists throw; it and the rest of its chain are never completed",
+            "CMPL-01", () => new CrashesOnUnknownHandle()),
     ];
 
     /// <summary>The mutant called <paramref name="name"/> (without <c>mutant:</c>), or null.</summary>

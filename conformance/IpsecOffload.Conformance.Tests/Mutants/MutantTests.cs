@@ -32,6 +32,7 @@ public sealed partial class MutantTests
         ["zero-icv"] = "ICV does not verify",
         ["wrong-pad-length"] = "payload",
         ["completes-twice"] = "was completed 2 times, expected exactly once",
+        ["crashes-on-unknown-handle"] = "MiniportSendNetBufferLists threw InvalidOperationException",
     };
 
     /// <summary>Mutants whose catching cases live on another branch until the integrator merges it.</summary>

@@ -39,6 +39,12 @@ public sealed class ProfileFileTests
     }
 
     [Test]
+    public void StrictJson_ChangesOnlyStrictShould()
+    {
+        Assert.That(LoadExample("strict.json"), Is.EqualTo(ConformanceProfile.Default with { Name = "strict", StrictShould = true }));
+    }
+
+    [Test]
     public void DeviceIvJson_ChangesOnlyEspIv()
     {
         Assert.That(LoadExample("device-iv.json"),
