@@ -63,7 +63,7 @@ public sealed class KnownFailureList
     /// Parses a known-failures file: blank lines and lines starting with <c>#</c> are skipped; every other
     /// line is <c>pattern # reason</c>. A line without a reason is an error (STYLE §9).
     /// </summary>
-    /// <exception cref="FormatException">A line has no pattern or no reason.</exception>
+    /// <exception cref="FormatException">A line has no pattern, a pattern with white space, no reason, or a pattern listed before.</exception>
     public static KnownFailureList Parse(string text, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -80,9 +80,16 @@ public sealed class KnownFailureList
             int hash = line.IndexOf('#', StringComparison.Ordinal);
             string pattern = (hash < 0 ? line : line[..hash]).Trim();
             string reason = hash < 0 ? string.Empty : line[(hash + 1)..].Trim();
-            if (pattern.Length == 0 || reason.Length == 0 || pattern.Contains(' ', StringComparison.Ordinal))
+            if (pattern.Length == 0 || reason.Length == 0 || pattern.Any(char.IsWhiteSpace))
             {
                 throw new FormatException($"{source ?? "known failures"} line {i + 1}: expected '<case name, requirement id or pattern> # <reason>', got '{line}'");
+            }
+
+            // A second entry for the same pattern could never be the one that matches: it would outlive any fix unseen.
+            KnownFailureEntry? earlier = entries.Find(e => string.Equals(e.Pattern, pattern, StringComparison.Ordinal));
+            if (earlier is not null)
+            {
+                throw new FormatException($"{source ?? "known failures"} line {i + 1}: '{pattern}' is already listed on line {earlier.Line}");
             }
 
             entries.Add(new KnownFailureEntry(pattern, reason, i + 1));
