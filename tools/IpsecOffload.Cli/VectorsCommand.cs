@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using IpsecOffload.Adapters;
 using IpsecOffload.Engine.Vectors;
 using IpsecOffload.Ndis;
 using IpsecOffload.Ndis.Miniport;
@@ -25,20 +26,19 @@ internal static class VectorsCommand
         var folders = new Argument<string[]>("DIR") { Arity = ArgumentArity.OneOrMore, Description = "Folders (or files) of golden vectors, searched recursively." };
         var adapter = new Option<string>("--adapter")
         {
-            Description = "The adapter to check (see 'adapters').", DefaultValueFactory = _ => VectorsAdapters.Default,
+            Description = "The adapter to check (see 'adapters').", DefaultValueFactory = _ => AdapterRegistry.Default,
         };
         var emit = new Option<DirectoryInfo?>("--emit") { Description = "Folder for what the adapter sent: <id>.json, emitted.pcapng, Wireshark batches." };
         var check = new Command("check", "Check every golden vector in the folders against an adapter.") { folders, adapter, emit };
-        check.SetAction(r => Run(console, r.GetValue(folders) ?? [], r.GetValue(adapter) ?? VectorsAdapters.Default, r.GetValue(emit)));
+        check.SetAction(r => Run(console, r.GetValue(folders) ?? [], r.GetValue(adapter) ?? AdapterRegistry.Default, r.GetValue(emit)));
         return new Command("vectors", "Golden vectors: check them against an adapter.") { check };
     }
 
     private static int Run(IAnsiConsole console, string[] folders, string adapterName, DirectoryInfo? emit)
     {
         TextWriter output = console.Profile.Out.Writer;
-        if (VectorsAdapters.Find(adapterName) is not { } adapter)
+        if (AdaptersCommand.Resolve(adapterName, output) is not { } adapter)
         {
-            output.WriteLine(VectorsAdapters.Unknown(adapterName));
             return ExitUsage;
         }
 
@@ -124,7 +124,7 @@ internal static class VectorsCommand
         _ => null,
     };
 
-    private static VectorOutcome RunOne(VectorsAdapter adapter, GoldenVector vector)
+    private static VectorOutcome RunOne(AdapterDescriptor adapter, GoldenVector vector)
     {
         IMiniport miniport = adapter.Create();
         try
