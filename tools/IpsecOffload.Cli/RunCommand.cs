@@ -239,10 +239,10 @@ internal static class RunCommand
 
     private static Table ProfileTable(ConformanceProfile profile)
     {
-        var table = new Table().AddColumns("profile setting", "value");
-        foreach (ProfileSetting setting in ProfileSettings.Of(profile))
+        var table = new Table().AddColumns("profile setting", "value", "decision");
+        foreach (ProfileSetting setting in profile.Describe())
         {
-            table.AddRow(Markup.Escape(setting.Name), Markup.Escape(setting.Text));
+            table.AddRow(Markup.Escape(setting.Setting), Markup.Escape(setting.Value), Markup.Escape(setting.Decision));
         }
 
         return table;

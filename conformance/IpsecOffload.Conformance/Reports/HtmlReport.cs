@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using IpsecOffload.Conformance.Profile;
 using IpsecOffload.Conformance.Cases;
 using IpsecOffload.Conformance.Running;
 using IpsecOffload.Engine.Transport;
@@ -88,10 +89,11 @@ public static class HtmlReport
             html.Append("</ul>\n");
         }
 
-        html.Append("<h2>Profile settings</h2>\n<table id=\"profile\">\n<thead><tr><th>setting</th><th>value</th></tr></thead>\n<tbody>\n");
-        foreach (ProfileSetting setting in ProfileSettings.Of(run.Profile))
+        html.Append("<h2>Profile settings</h2>\n<table id=\"profile\">\n<thead><tr><th>setting</th><th>value</th><th>decision</th></tr></thead>\n<tbody>\n");
+        foreach (ProfileSetting setting in run.Profile.Describe())
         {
-            html.Append("<tr><td>").Append(E(setting.Name)).Append("</td><td><code>").Append(E(setting.Text)).Append("</code></td></tr>\n");
+            html.Append("<tr><td>").Append(E(setting.Setting)).Append("</td><td><code>").Append(E(setting.Value)).Append("</code></td><td>")
+                .Append(E(setting.Decision)).Append("</td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IpsecOffload.Conformance.Profile;
 using IpsecOffload.Conformance.Cases;
 using IpsecOffload.Conformance.KnownFailures;
 using IpsecOffload.Conformance.Running;
@@ -43,16 +44,9 @@ public static class JsonReport
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(options);
         var settings = new JsonObject();
-        foreach (ProfileSetting setting in ProfileSettings.Of(run.Profile))
+        foreach (ProfileSetting setting in run.Profile.Describe())
         {
-            settings[setting.Name] = setting.Value switch
-            {
-                bool b => JsonValue.Create(b),
-                int i => JsonValue.Create(i),
-                uint u => JsonValue.Create(u),
-                long l => JsonValue.Create(l),
-                _ => JsonValue.Create(setting.Text),
-            };
+            settings[setting.Setting] = setting.Value is "true" or "false" ? JsonValue.Create(setting.Value == "true") : JsonValue.Create(setting.Value);
         }
 
         return new JsonObject

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using IpsecOffload.Conformance.Profile;
 using IpsecOffload.Conformance.Cases;
 using IpsecOffload.Conformance.Running;
 
@@ -136,9 +137,9 @@ public static class JunitReport
         Property(xml, "adapter", run.Adapter);
         Property(xml, "adapterIdentity", run.AdapterIdentity);
         Property(xml, "profile", run.Profile.Name);
-        foreach (ProfileSetting setting in ProfileSettings.Of(run.Profile))
+        foreach (ProfileSetting setting in run.Profile.Describe())
         {
-            Property(xml, "profile." + setting.Name, setting.Text);
+            Property(xml, "profile." + setting.Setting, setting.Value);
         }
 
         Property(xml, "catalogueVersion", Number(run.Catalogue.Version));
