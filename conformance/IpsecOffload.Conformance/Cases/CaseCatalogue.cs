@@ -16,6 +16,12 @@ public static class CaseCatalogue
     private static List<ConformanceCase> Build()
     {
         List<ConformanceCase> cases = [.. SeedRuleCases.All];
+        cases.AddRange(HandleCases.All);
+        cases.AddRange(OffloadStateCases.All);
+        cases.AddRange(NblShapeCases.All);
+        cases.AddRange(CompletionCases.All);
+        cases.AddRange(SaLifecycleCases.All);
+        cases.AddRange(V1Cases.All);
         cases.AddRange(EspCases.All);
         cases.AddRange(TunnelCases.All);
         cases.AddRange(AhCases.All);

@@ -274,6 +274,44 @@ public sealed class CaseContext
     }
 
     /// <summary>
+    /// Requires <paramref name="nbl"/> refused: completed once with a failure status SEND-21 allows (any of
+    /// them; <paramref name="requirement"/> judges that it is not SUCCESS) and no frame transmitted (CMPL-02).
+    /// For NBLs the contract names no exact status for.
+    /// </summary>
+    public CompletionEvent ExpectRefusedAny(NetBufferList nbl, string requirement, string why)
+    {
+        CompletionEvent completion = ExpectCompletedOnce(nbl);
+        IReadOnlyList<byte[]> frames = Host.FramesOf(nbl);
+        Check(completion.Status != NdisStatus.Success, requirement,
+            $"{nbl.Name} ({why}) completed with NDIS_STATUS_SUCCESS after {frames.Count} frame(s), expected a failure status and no frame");
+        Check(frames.Count == 0, "CMPL-02", $"{nbl.Name} ({why}) was refused with {completion.Status.ToNdisName()} but transmitted {frames.Count} frame(s)");
+        return completion;
+    }
+
+    /// <summary>
+    /// Requires <paramref name="nbl"/> (input the contract does not define) either refused — completed once with
+    /// a failure status SEND-21 allows and no frame — or sent exactly as <paramref name="packets"/> protected by
+    /// <paramref name="sas"/> (the adapter ignored the field and parsed the packet). Anything else fails: a
+    /// frame that is not the correctly protected packet puts broken or cleartext data on the wire. Returns
+    /// true when the adapter refused; a note says which way it went.
+    /// </summary>
+    public bool ExpectRefusedOrProtected(NetBufferList nbl, IReadOnlyList<FramedPacket> packets, IReadOnlyList<SaSpec> sas, string requirement, string why)
+    {
+        CompletionEvent completion = ExpectCompletedOnce(nbl);
+        if (completion.Status != NdisStatus.Success)
+        {
+            int frames = Host.FramesOf(nbl).Count;
+            Check(frames == 0, "CMPL-02", $"{nbl.Name} ({why}) was refused with {completion.Status.ToNdisName()} but transmitted {frames} frame(s)");
+            Note($"{nbl.Name} ({why}): refused with {completion.Status.ToNdisName()}");
+            return true;
+        }
+
+        ExpectProtected(nbl, packets, sas, requirement);
+        Note($"{nbl.Name} ({why}): sent protected as framed (the adapter did not rely on the field)");
+        return false;
+    }
+
+    /// <summary>
     /// Requires <paramref name="nbl"/> to succeed with one frame per packet, each the matching packet protected
     /// by <paramref name="sas"/> as the oracle judges it under <paramref name="requirement"/>.
     /// </summary>

@@ -115,6 +115,24 @@ public static class CaseKit
         return TransportSimulator.Frame(plain, [TransportSimulator.Framing(sa, sequence, Bytes(random, sa.IvLength), tunnel, udp)]);
     }
 
+    /// <summary>An outer IPv4 tunnel header with random addresses and identification (TTL 63).</summary>
+    public static TunnelHeader Tunnel4(Random random) =>
+        TunnelHeader.IPv4(BinaryPrimitives.ReadUInt32BigEndian(Bytes(random, 4)), BinaryPrimitives.ReadUInt32BigEndian(Bytes(random, 4)),
+            ttl: 0x3f, identification: BinaryPrimitives.ReadUInt16BigEndian(Bytes(random, 2)));
+
+    /// <summary>
+    /// The first <paramref name="length"/> bytes of an IPv4 packet with Total Length and header checksum fixed, so
+    /// the cut is consistent at IP level and only the IPsec headers inside are incomplete.
+    /// </summary>
+    public static byte[] TruncateIpv4(byte[] packet, int length)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        byte[] cut = packet[..length];
+        BinaryPrimitives.WriteUInt16BigEndian(cut.AsSpan(2), (ushort)length);
+        IPv4Header.WriteChecksum(cut.AsSpan(0, (cut[0] & 0x0F) * 4));
+        return cut;
+    }
+
     /// <summary>The Ethernet frame of a framed packet.</summary>
     public static byte[] EthernetFrame(FramedPacket packet)
     {
