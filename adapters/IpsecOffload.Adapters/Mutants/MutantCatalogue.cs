@@ -27,7 +27,7 @@ public static class MutantCatalogue
             "SEND-04", () => new SucceedsUnknownHandle()),
         new(CleartextUnknownHandle.Name,
             "an NBL whose handle names no offloaded SA is transmitted unchanged (clear text, placeholder ICV) and completes with NDIS_STATUS_SUCCESS",
-            "SEND-04", () => new CleartextUnknownHandle()),
+            "SA-05", () => new CleartextUnknownHandle()),
         new(ZeroIcv.Name,
             "ESP frames leave with the ICV bytes zero (the integrity result is never written)",
             "ESP-01", () => new ZeroIcv()),

@@ -274,6 +274,21 @@ public sealed class CaseContext
     }
 
     /// <summary>
+    /// Requires an NBL whose handle names no live SA (never added, deleted, or unknown) to send nothing (SA-05:
+    /// a frame would leak the payload the transport framed for protection), then to complete once with
+    /// <paramref name="status"/> (or any failure status when null) under <paramref name="requirement"/>.
+    /// </summary>
+    public void ExpectNoSaRefused(NetBufferList nbl, NdisStatus? status, string requirement, string why)
+    {
+        CompletionEvent completion = ExpectCompletedOnce(nbl);
+        IReadOnlyList<byte[]> frames = Host.FramesOf(nbl);
+        Check(frames.Count == 0, "SA-05",
+            $"{nbl.Name} ({why}) names no live SA, yet {frames.Count} frame(s) reached the wire (completion {completion.Status.ToNdisName()}); the transport framed it for protection, so the frame carries its payload unprotected");
+        Check(status is null ? completion.Status != NdisStatus.Success : completion.Status == status, requirement,
+            $"{nbl.Name} ({why}) completed with {completion.Status.ToNdisName()} and sent nothing, expected {(status is null ? "a failure status" : status.Value.ToNdisName())}");
+    }
+
+    /// <summary>
     /// Requires <paramref name="nbl"/> refused: completed once with a failure status SEND-21 allows (any of
     /// them; <paramref name="requirement"/> judges that it is not SUCCESS) and no frame transmitted (CMPL-02).
     /// For NBLs the contract names no exact status for.

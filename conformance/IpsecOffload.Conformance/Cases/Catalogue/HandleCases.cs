@@ -28,16 +28,16 @@ internal static class HandleCases
         .. V2Apis.Select(api => Case($"Send05_TunnelHandleOnly_TunnelProtectedOrRefused_{api}", ["SEND-05", "SEND-03", "CMPL-01"],
             $"{api}: OffloadHandle 0, TunnelHandle live (outside what the OS sends, AMB-08): completed once, and either tunnel-protected, refused without a frame, or sent unchanged (noted)",
             [CaseKit.EspFeatureFor(api), Features.V2Tunnel], c => TunnelHandleOnly(c, api))),
-        .. V2Apis.Select(api => Case($"Send04_TunnelHandleUnknownOffloadHandleLive_FailsWithFailure_{api}", ["SEND-04", "SEND-01", "CMPL-03"],
+        .. V2Apis.Select(api => Case($"Send04_TunnelHandleUnknownOffloadHandleLive_FailsWithFailure_{api}", ["SEND-04", "SA-05", "SEND-01", "CMPL-03"],
             $"{api}: transport over tunnel with a live OffloadHandle and a TunnelHandle never returned by ADD_SA, between good NBLs: NDIS_STATUS_FAILURE, no frame",
             [CaseKit.EspFeatureFor(api), Features.V2TransportOverTunnel], c => TunnelHandleUnknown(c, api))),
-        .. V2Apis.Select(api => Case($"Send04_OffloadHandleUnknownTunnelHandleLive_FailsWithFailure_{api}", ["SEND-04", "SEND-01", "CMPL-03"],
+        .. V2Apis.Select(api => Case($"Send04_OffloadHandleUnknownTunnelHandleLive_FailsWithFailure_{api}", ["SEND-04", "SA-05", "SEND-01", "CMPL-03"],
             $"{api}: transport over tunnel with an OffloadHandle never returned by ADD_SA and a live TunnelHandle, between good NBLs: NDIS_STATUS_FAILURE, no frame",
             [CaseKit.EspFeatureFor(api), Features.V2TransportOverTunnel], c => OffloadHandleUnknown(c, api))),
-        .. AllApis.Select(api => Case($"Sa02_DeletedHandle_FailsWhileOtherSaKeepsWorking_{api}", ["SA-02", "SEND-04", "CMPL-03"],
+        .. AllApis.Select(api => Case($"Sa02_DeletedHandle_FailsWhileOtherSaKeepsWorking_{api}", ["SA-02", "SA-05", "SEND-04", "CMPL-03"],
             $"{api}: two SAs; one is deleted; [live, deleted handle, live]: the middle NBL completes with NDIS_STATUS_FAILURE and sends nothing, the live SA's NBLs go out protected",
             [CaseKit.EspFeatureFor(api)], c => DeletedWhileOtherLives(c, api))),
-        .. AllApis.Select(api => Case($"Sa02_OnlySaDeleted_StaleHandleFailsWithFailure_{api}", ["SA-02", "SEND-04"],
+        .. AllApis.Select(api => Case($"Sa02_OnlySaDeleted_StaleHandleFailsWithFailure_{api}", ["SA-02", "SA-05", "SEND-04"],
             $"{api}: an SA protects a packet, is deleted, and a send on its handle completes with NDIS_STATUS_FAILURE and sends nothing",
             [CaseKit.EspFeatureFor(api)], c => OnlySaDeleted(c, api))),
         .. AllApis.Select(api => Case($"Send01_AhSaHandleOnEspPacket_Refused_{api}", ["SEND-01", "SEND-21", "CMPL-02", "CMPL-03"],
@@ -138,7 +138,7 @@ internal static class HandleCases
         NetBufferList bad = c.Nbl(api, [overTunnel], innerHandle, unknown, name: $"unknown-tunnel-handle-0x{unknown:x}");
         NetBufferList last = c.Nbl(api, [good2], innerHandle, name: "good-after");
         c.Send(first, bad, last);
-        c.ExpectRefused(bad, NdisStatus.Failure, "SEND-04", $"TunnelHandle 0x{unknown:x} was never returned by ADD_SA");
+        c.ExpectNoSaRefused(bad, NdisStatus.Failure, "SEND-04", $"TunnelHandle 0x{unknown:x} was never returned by ADD_SA");
         c.ExpectProtected(first, [good1], [inner], "CMPL-03");
         c.ExpectProtected(last, [good2], [inner], "CMPL-03");
     }
@@ -163,7 +163,7 @@ internal static class HandleCases
         NetBufferList bad = c.Nbl(api, [overTunnel], unknown, tunnelHandle, name: $"unknown-offload-handle-0x{unknown:x}");
         NetBufferList last = c.Nbl(api, [good2], tunnelHandle, name: "good-after");
         c.Send(first, bad, last);
-        c.ExpectRefused(bad, NdisStatus.Failure, "SEND-04", $"OffloadHandle 0x{unknown:x} was never returned by ADD_SA");
+        c.ExpectNoSaRefused(bad, NdisStatus.Failure, "SEND-04", $"OffloadHandle 0x{unknown:x} was never returned by ADD_SA");
         c.ExpectProtected(first, [good1], [outer], "CMPL-03");
         c.ExpectProtected(last, [good2], [outer], "CMPL-03");
     }
@@ -185,7 +185,7 @@ internal static class HandleCases
         NetBufferList bad = c.Nbl(api, [stale], doomedHandle, name: $"deleted-handle-0x{doomedHandle:x}");
         NetBufferList last = c.Nbl(api, [good2], liveHandle, name: "live-after");
         c.Send(first, bad, last);
-        c.ExpectRefused(bad, NdisStatus.Failure, "SA-02", $"OffloadHandle 0x{doomedHandle:x} was deleted with DELETE_SA");
+        c.ExpectNoSaRefused(bad, NdisStatus.Failure, "SA-02", $"OffloadHandle 0x{doomedHandle:x} was deleted with DELETE_SA");
         c.ExpectProtected(first, [good1], [live], "SA-02");
         c.ExpectProtected(last, [good2], [live], "SA-02");
     }
@@ -202,7 +202,7 @@ internal static class HandleCases
         c.DeleteSa(api, handle);
         NetBufferList after = c.Nbl(api, [Packet(c, sa, sequence + 1), Packet(c, sa, sequence + 2)], handle, name: "after-delete");
         c.Send(after);
-        c.ExpectRefused(after, NdisStatus.Failure, "SA-02", $"OffloadHandle 0x{handle:x} was deleted with DELETE_SA");
+        c.ExpectNoSaRefused(after, NdisStatus.Failure, "SA-02", $"OffloadHandle 0x{handle:x} was deleted with DELETE_SA");
     }
 
     private static void AhHandleOnEsp(CaseContext c, SaApi api)

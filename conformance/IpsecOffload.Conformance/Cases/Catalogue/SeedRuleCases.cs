@@ -15,7 +15,7 @@ internal static class SeedRuleCases
         .. Apis.Select(api => Case($"Send03_OffloadHandleZero_SentUnchanged_{api}", ["SEND-03", "SEND-23"],
             $"{api}: an SA is offloaded, an NBL with OffloadHandle 0 carries a framed ESP packet and a short frame: both leave unchanged (short one padded to 60)",
             [CaseKit.EspFeatureFor(api)], c => ZeroHandle(c, api))),
-        .. Apis.Select(api => Case($"Send04_UnknownHandle_FailsWithFailure_{api}", ["SEND-04", "SEND-01", "CMPL-03"],
+        .. Apis.Select(api => Case($"Send04_UnknownHandle_FailsWithFailure_{api}", ["SEND-04", "SA-05", "SEND-01", "CMPL-03"],
             $"{api}: [good, handle never returned by ADD_SA, good]: the middle NBL completes with NDIS_STATUS_FAILURE and sends nothing, the others go out protected",
             [CaseKit.EspFeatureFor(api)], c => UnknownHandle(c, api))),
         .. Apis.Select(api => Case($"Send09_EspTransport_ProtectedOnWire_{api}", ["SEND-09", "ESP-01", "ESP-02", "ESP-03", "ESP-04"],
@@ -51,7 +51,7 @@ internal static class SeedRuleCases
         NetBufferList middle = c.Nbl(api, [bad], unknown, name: $"unknown-handle-0x{unknown:x}");
         NetBufferList last = c.Nbl(api, [after], handle, name: "good-after");
         c.Send(first, middle, last);
-        c.ExpectRefused(middle, NdisStatus.Failure, "SEND-04", $"OffloadHandle 0x{unknown:x} was never returned by ADD_SA");
+        c.ExpectNoSaRefused(middle, NdisStatus.Failure, "SEND-04", $"OffloadHandle 0x{unknown:x} was never returned by ADD_SA");
         c.ExpectProtected(first, [before], [sa], "CMPL-03");
         c.ExpectProtected(last, [after], [sa], "CMPL-03");
     }
