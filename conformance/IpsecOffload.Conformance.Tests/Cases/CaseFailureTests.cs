@@ -24,8 +24,8 @@ public sealed class CaseFailureTests
     private static IEnumerable<TestCaseData> Faults()
     {
         yield return Fault("Cmpl01_MixedChain_EachNblCompletedOnceNothingSentAfter_V2", m => new CompleteTwice(m), Verdict.Fail, "CMPL-01");
-        yield return Fault("Cmpl01_MixedChain_EachNblCompletedOnceNothingSentAfter_V1", m => new LeakRefusedNbls(m), Verdict.Fail, "CMPL-02");
-        yield return Fault("Sa02_DeletedHandle_FailsWhileOtherSaKeepsWorking_V2Ex", m => new LeakRefusedNbls(m), Verdict.Fail, "CMPL-02");
+        yield return Fault("Cmpl01_MixedChain_EachNblCompletedOnceNothingSentAfter_V1", m => new LeakRefusedNbls(m), Verdict.Fail, "SA-05");
+        yield return Fault("Sa02_DeletedHandle_FailsWhileOtherSaKeepsWorking_V2Ex", m => new LeakRefusedNbls(m), Verdict.Fail, "SA-05");
         yield return Fault("Send12_EspHeaderOffsetInsideTheIpHeader_RefusedOrProtectedAsFramed_V2", m => new LeakRefusedNbls(m), Verdict.Fail, "CMPL-02");
         yield return Fault("Send01_AhSaHandleOnEspPacket_Refused_V1", m => new LeakRefusedNbls(m), Verdict.Fail, "CMPL-02");
         yield return Fault("Cmpl01_MixedChain_EachNblCompletedOnceNothingSentAfter_V2Ex", m => new TouchAfterCompletion(m), Verdict.Fail, "SEND-21");

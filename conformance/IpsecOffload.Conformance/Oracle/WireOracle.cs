@@ -46,7 +46,8 @@ public static partial class WireOracle
 
         if (!wireFrame[..EthernetLength].SequenceEqual(input.AsSpan(0, EthernetLength)))
         {
-            return OracleJudgement.Bad(unattributed, $"Ethernet header changed: expected {Convert.ToHexString(input, 0, EthernetLength)}, actual {Convert.ToHexString(wireFrame[..EthernetLength])}");
+            return OracleJudgement.Bad(unattributed, $"Ethernet header changed: expected {Convert.ToHexString(input, 0, EthernetLength)}, actual {Convert.ToHexString(wireFrame[..EthernetLength])}",
+                SaLine(sas));
         }
 
         WireOpener opener = new WireOpener(wireFrame[EthernetLength..], framed.Packet, sas, options, unattributed).Run();
@@ -71,7 +72,7 @@ public static partial class WireOracle
         // Packet order: the first defect on the wire names the requirement (a changed header before an ICV that
         // then fails is the cause; the ICV failure follows from it).
         OracleProblem[] ordered = [.. problems.OrderBy(p => p.Offset)];
-        return new OracleJudgement([.. ordered.Select(p => p.Text)], ordered[0].Requirement, diff);
+        return new OracleJudgement([.. ordered.Select(p => p.Text)], ordered[0].Requirement, diff ?? SaLine(sas));
     }
 
     /// <summary>Judges a frame that must leave the NIC unchanged (short frames zero-padded to 60 when <paramref name="padShortFrames"/>).</summary>

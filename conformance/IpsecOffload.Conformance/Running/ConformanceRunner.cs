@@ -35,7 +35,11 @@ public static class ConformanceRunner
             options.OnCaseFinished?.Invoke(result);
         }
 
-        List<KnownFailureEntry> unmatched = [.. options.KnownFailures.Entries.Where(e => !results.Any(r => e.Matches(r.Case.Name, r.Case.Requirements)))];
+        // A case-name entry is matched by its case (passing, it already failed the run with "remove the entry"); a
+        // requirement-id entry only by a case it made an expected failure.
+        List<KnownFailureEntry> unmatched = [.. options.KnownFailures.Entries.Where(e => IsRequirementEntry(e, catalogue)
+            ? !results.Any(r => ReferenceEquals(r.KnownFailure, e))
+            : !results.Any(r => e.Matches(r.Case.Name, r.Case.Requirements)))];
         return new RunResult
         {
             Adapter = adapter.Name,
@@ -142,6 +146,11 @@ public static class ConformanceRunner
         }
 
         KnownFailureEntry? known = options.KnownFailures.Match(@case.Name, @case.Requirements);
+        if (known is not null && IsRequirementEntry(known, catalogue) && !(verdict == Verdict.Fail && failed == known.Pattern))
+        {
+            // A requirement-id entry expects the failures of that requirement only; it says nothing about the case otherwise.
+            known = null;
+        }
         if (known is not null && verdict == Verdict.Pass)
         {
             (verdict, message, failed) = (Verdict.Fail,
@@ -163,6 +172,8 @@ public static class ConformanceRunner
             Duration = clock.Elapsed,
         };
     }
+
+    private static bool IsRequirementEntry(KnownFailureEntry entry, RequirementCatalogue catalogue) => catalogue.Find(entry.Pattern) is not null;
 
     /// <summary>The id in a failure's leading <c>[…]</c>, or null.</summary>
     public static string? RequirementOf(string message)
