@@ -154,7 +154,7 @@ public sealed class ReportWriterTests
             Assert.That(Case("Send23_Warns").Element("system-out")!.Value, Does.StartWith("WARN SEND-23"));
             Assert.That(Case("Send04_Expected_Fails").Element("failure"), Is.Null, "an expected failure passes");
             Assert.That(Case("Send04_Expected_Fails").Element("system-out")!.Value, Does.StartWith("expected failure (known.txt line 2"));
-            Assert.That(root.Descendants("property").Select(p => (string?)p.Attribute("name")), Does.Contain("profile.PadShortFrames"));
+            Assert.That(root.Descendants("property").Select(p => (string?)p.Attribute("name")), Does.Contain("profile.padShortFrames"));
         }
     }
 

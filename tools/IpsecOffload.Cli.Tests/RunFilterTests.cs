@@ -31,5 +31,5 @@ public sealed class RunFilterTests
     [TestCase("*", "", true)]
     [TestCase("ab*ba", "aba", false)]
     public void Wildcard_MatchesWholeText(string pattern, string text, bool matches) =>
-        Assert.That(RunFilter.Wildcard(pattern, text), Is.EqualTo(matches));
+        Assert.That(NamePattern.Matches(pattern, text, StringComparison.OrdinalIgnoreCase), Is.EqualTo(matches));
 }

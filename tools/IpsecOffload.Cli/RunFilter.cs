@@ -32,40 +32,9 @@ internal sealed class RunFilter
 
         Requirement[] requirements = [.. @case.Requirements.Select(catalogue.Find).OfType<Requirement>()];
         return _terms.Any(term =>
-            Wildcard(term, @case.Name)
-            || @case.Requirements.Any(id => Wildcard(term, id))
+            NamePattern.Matches(term, @case.Name, StringComparison.OrdinalIgnoreCase)
+            || @case.Requirements.Any(id => NamePattern.Matches(term, id, StringComparison.OrdinalIgnoreCase))
             || requirements.Any(r => string.Equals(term, r.Area, StringComparison.OrdinalIgnoreCase)
                 || string.Equals(term, r.Level.ToString(), StringComparison.OrdinalIgnoreCase)));
-    }
-
-    /// <summary>Whether <paramref name="text"/> matches <paramref name="pattern"/> (<c>*</c> = any run of characters), ignoring case.</summary>
-    public static bool Wildcard(string pattern, string text)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        ArgumentNullException.ThrowIfNull(text);
-        string[] parts = pattern.Split('*');
-        if (parts.Length == 1)
-        {
-            return string.Equals(pattern, text, StringComparison.OrdinalIgnoreCase);
-        }
-
-        if (!text.StartsWith(parts[0], StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        int at = parts[0].Length;
-        for (int i = 1; i < parts.Length - 1; i++)
-        {
-            int found = text.IndexOf(parts[i], at, StringComparison.OrdinalIgnoreCase);
-            if (found < 0)
-            {
-                return false;
-            }
-
-            at = found + parts[i].Length;
-        }
-
-        return text.Length - at >= parts[^1].Length && text.EndsWith(parts[^1], StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -1,3 +1,5 @@
+using IpsecOffload.Conformance.Cases;
+
 namespace IpsecOffload.Conformance.KnownFailures;
 
 /// <summary>One line of a known-failures file: a case name, a requirement id or a <c>*</c> pattern, and why.</summary>
@@ -16,20 +18,7 @@ public sealed record KnownFailureEntry(string Pattern, string Reason, int Line)
             return string.Equals(Pattern, caseName, StringComparison.Ordinal) || requirements.Contains(Pattern, StringComparer.Ordinal);
         }
 
-        string[] parts = Pattern.Split('*');
-        int at = 0;
-        for (int i = 0; i < parts.Length; i++)
-        {
-            int found = caseName.IndexOf(parts[i], at, StringComparison.Ordinal);
-            if (found < 0 || (i == 0 && found != 0))
-            {
-                return false;
-            }
-
-            at = found + parts[i].Length;
-        }
-
-        return parts[^1].Length == 0 || caseName.EndsWith(parts[^1], StringComparison.Ordinal);
+        return NamePattern.Matches(Pattern, caseName, StringComparison.Ordinal);
     }
 }
 

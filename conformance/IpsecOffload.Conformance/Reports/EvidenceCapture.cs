@@ -195,6 +195,8 @@ public static class EvidenceCapture
 
         (CryptoAlgorithm? encryption, byte[] keyMaterial, CryptoAlgorithm? integrity, byte[] integrityKey) = (sa.Encryption, sa.Integrity) switch
         {
+            // ESP-NULL + AES-GMAC (the v2 way to ask for GMAC) is Wireshark's "NULL encryption with AES-GMAC" row.
+            ({ Id: CryptoAlgorithmId.EspNull }, { SaltLength: > 0 } gmac) => (gmac, sa.IntegrityKey, null, []),
             ({ } e, var i) => (e, sa.EncryptionKey, i, i is null ? [] : sa.IntegrityKey),
             (null, { SaltLength: > 0 } gmac) => (gmac, sa.IntegrityKey, null, []),
             (null, { } hmac) => (CryptoAlgorithm.EspNull, [], hmac, sa.IntegrityKey),
