@@ -1,6 +1,7 @@
 using System.Reflection;
 using IpsecOffload.Engine.Lso;
 using IpsecOffload.Engine.Miniport;
+using IpsecOffload.Engine.Profile;
 using IpsecOffload.Ndis;
 using IpsecOffload.Ndis.Miniport;
 
@@ -10,7 +11,19 @@ namespace IpsecOffload.Adapters;
 /// <param name="Name">The name (<c>reference</c>, <c>mutant:zero-icv</c>, …).</param>
 /// <param name="Description">One line for <c>adapters</c>.</param>
 /// <param name="Create">A new, not yet initialized miniport.</param>
-public sealed record AdapterDescriptor(string Name, string Description, Func<IMiniport> Create);
+public sealed record AdapterDescriptor(string Name, string Description, Func<IMiniport> Create)
+{
+    /// <summary>
+    /// For adapters that implement the profile's readings themselves (the reference miniport): a factory
+    /// that builds the adapter for a profile, so a run under <c>offloadDisabled: Fail</c> judges a reference
+    /// that fails such sends. Null for adapters with a fixed behaviour (mutants, vendors' adapters).
+    /// </summary>
+    public Func<OffloadProfile, IMiniport>? CreateForProfile { get; init; }
+
+    /// <summary>The factory a run under <paramref name="profile"/> uses.</summary>
+    public Func<IMiniport> FactoryFor(OffloadProfile profile) =>
+        CreateForProfile is { } create ? () => create(profile) : Create;
+}
 
 /// <summary>
 /// The adapters of ARCHITECTURE §3 this build can load: the built-in reference miniport (x64 or x86
@@ -31,11 +44,8 @@ public static class AdapterRegistry
     /// <summary>The adapters listed by name (reference ones, then mutants).</summary>
     public static IReadOnlyList<AdapterDescriptor> Known { get; } =
     [
-        // Jumbo frames on: the LSO vectors include MSS 1460 + ESP (segments above 1500 bytes) and MSS 9000 bursts.
-        new("reference", "the built-in reference miniport (x64 NDIS structure layouts, jumbo frames)",
-            () => new ReferenceMiniport(new ReferenceMiniportOptions { Mtu = LsoRequest.JumboMtu })),
-        new("reference:x86", "the built-in reference miniport with x86 NDIS structure layouts (jumbo frames)",
-            () => new ReferenceMiniport(new ReferenceMiniportOptions { Abi = NdisAbi.X86, Mtu = LsoRequest.JumboMtu })),
+        Reference("reference", "the built-in reference miniport (x64 NDIS structure layouts, jumbo frames)", NdisAbi.X64),
+        Reference("reference:x86", "the built-in reference miniport with x86 NDIS structure layouts (jumbo frames)", NdisAbi.X86),
         .. Mutants.MutantCatalogue.All.Select(m => new AdapterDescriptor(MutantPrefix + m.Name, m.Description, m.Create)),
     ];
 
@@ -57,6 +67,13 @@ public static class AdapterRegistry
     /// <summary>The message for an unknown adapter name, listing the known ones.</summary>
     public static string Unknown(string name) =>
         $"unknown adapter '{name}'; known adapters: {string.Join(", ", Known.Select(a => a.Name))}, or assembly:<path>;<type> (see 'ipsec-conformance adapters')";
+
+    // Jumbo frames on: the LSO vectors include MSS 1460 + ESP (segments above 1500 bytes) and MSS 9000 bursts.
+    private static AdapterDescriptor Reference(string name, string description, NdisAbi abi) =>
+        new(name, description, () => new ReferenceMiniport(new ReferenceMiniportOptions { Abi = abi, Mtu = LsoRequest.JumboMtu }))
+        {
+            CreateForProfile = profile => new ReferenceMiniport(new ReferenceMiniportOptions { Abi = abi, Mtu = LsoRequest.JumboMtu, Profile = profile }),
+        };
 
     private static AdapterDescriptor FromAssembly(string name)
     {

@@ -145,7 +145,7 @@ internal static class RunCommand
         console.Write(ProfileTable(profile));
 
         var options = new RunOptions { Profile = profile, Seed = settings.Seed, KnownFailures = known };
-        var adapter = new AdapterUnderTest(descriptor.Name, descriptor.Create);
+        var adapter = new AdapterUnderTest(descriptor.Name, descriptor.FactoryFor(profile.Offload));
         RunResult result = console.Profile.Capabilities.Interactive
             ? RunWithProgressBar(console, adapter, cases, options, catalogue)
             : RunWithProgressLines(output, adapter, cases, options, catalogue);

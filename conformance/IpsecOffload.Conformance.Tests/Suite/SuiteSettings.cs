@@ -23,7 +23,7 @@ internal static class SuiteSettings
         get
         {
             AdapterDescriptor adapter = AdapterRegistry.Find(AdapterName) ?? throw new InvalidOperationException(AdapterRegistry.Unknown(AdapterName));
-            return new AdapterUnderTest(adapter.Name, adapter.Create);
+            return new AdapterUnderTest(adapter.Name, adapter.FactoryFor(RunOptions.Profile.Offload));
         }
     }
 
