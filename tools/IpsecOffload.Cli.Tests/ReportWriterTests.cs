@@ -181,9 +181,9 @@ public sealed class ReportWriterTests
         File.WriteAllText(page, HtmlReport.ToHtml(HandMadeRun(KnownSa().Sa), ReportOptions.Default));
         string screenshot = Path.Combine(_temp, "report.png");
 
-        (int exit, string dom, string stderr) = ProcessRun.Run(chromium,
+        (int exit, string dom, string stderr) = ExternalProcess.Run(chromium,
             ["--headless", "--disable-gpu", "--no-sandbox", "--user-data-dir=" + Path.Combine(_temp, "profile"), "--dump-dom", new Uri(page).AbsoluteUri]);
-        (int shotExit, _, string shotError) = ProcessRun.Run(chromium,
+        (int shotExit, _, string shotError) = ExternalProcess.Run(chromium,
             ["--headless", "--disable-gpu", "--no-sandbox", "--user-data-dir=" + Path.Combine(_temp, "profile2"), "--window-size=1280,2000",
                 "--screenshot=" + screenshot, new Uri(page).AbsoluteUri]);
 
@@ -220,7 +220,7 @@ public sealed class ReportWriterTests
                                   "results": [type(r).__name__ for r in case.result]})
             print(json.dumps({"tests": xml.tests, "failures": xml.failures, "errors": xml.errors, "skipped": xml.skipped, "cases": cases}))
             """;
-        (int exit, string stdout, string stderr) = ProcessRun.Run(python, ["-c", Script, file]);
+        (int exit, string stdout, string stderr) = ExternalProcess.Run(python, ["-c", Script, file]);
         if (exit == 3)
         {
             string message = "python3-junitparser is not installed. Install it with: apt-get install -y python3-junitparser";

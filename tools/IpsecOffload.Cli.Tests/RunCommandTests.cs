@@ -200,7 +200,7 @@ public sealed partial class RunCommandTests
         arguments.AddRange(["-T", "fields", "-E", "header=n", "-E", "separator=/t", "-E", "occurrence=f"]);
         arguments.AddRange(Tshark.EspFields.SelectMany(f => new[] { "-e", f }));
         // The report folder itself is the Wireshark configuration folder (esp_sa + preferences), as the README says.
-        (int tsharkExit, string stdout, string stderr) = ProcessRun.Run(tshark.ExecutablePath, arguments,
+        (int tsharkExit, string stdout, string stderr) = ExternalProcess.Run(tshark.ExecutablePath, arguments,
             new Dictionary<string, string> { ["WIRESHARK_CONFIG_DIR"] = _temp });
         Assert.That(tsharkExit, Is.Zero, stderr);
         IReadOnlyList<TsharkEspFrame> frames = Tshark.ParseFields(stdout);

@@ -214,27 +214,4 @@ internal static class AhIcvInput
         header[RoutingSegmentsLeft] = 0;
         return null;
     }
-
-    /// <summary>RFC 1071 ones'-complement sum of <paramref name="data"/> added to <paramref name="start"/>, folded to 16 bits.</summary>
-    public static uint OnesComplementSum(ReadOnlySpan<byte> data, uint start)
-    {
-        ulong sum = start;
-        int i = 0;
-        for (; i + 1 < data.Length; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        }
-
-        if (i < data.Length)
-        {
-            sum += (uint)data[i] << 8;
-        }
-
-        while (sum > 0xFF_FF)
-        {
-            sum = (sum & 0xFF_FF) + (sum >> 16);
-        }
-
-        return (uint)sum;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IpsecOffload.Engine.Crypto;
+using IpsecOffload.Engine.Lso;
 using IpsecOffload.Engine.Profile;
 using IpsecOffload.Engine.Sa;
 using IpsecOffload.Engine.Transport;
@@ -284,14 +285,14 @@ internal sealed class WireOpener
     private void CheckIPv6UdpChecksum(int pos, int end, int ipStart)
     {
         int length = end - pos;
-        uint pseudo = AhIcvInput.OnesComplementSum(Opened.AsSpan(ipStart + V6Source, V6AddressesLength), 0);
+        uint pseudo = LsoOracle.OnesComplementSum(Opened.AsSpan(ipStart + V6Source, V6AddressesLength), 0);
         // RFC 8200 §8.1 pseudo-header: addresses, upper-layer length (32 bits), three zero bytes, Next Header 17.
         byte[] lengthAndNext = new byte[8];
         BinaryPrimitives.WriteInt32BigEndian(lengthAndNext, length);
         lengthAndNext[7] = Udp;
-        pseudo = AhIcvInput.OnesComplementSum(lengthAndNext, pseudo);
+        pseudo = LsoOracle.OnesComplementSum(lengthAndNext, pseudo);
         ushort checksum = BinaryPrimitives.ReadUInt16BigEndian(Opened.AsSpan(pos + UdpChecksum));
-        if (checksum == 0 || AhIcvInput.OnesComplementSum(Opened.AsSpan(pos, length), pseudo) != 0xFF_FF)
+        if (checksum == 0 || LsoOracle.OnesComplementSum(Opened.AsSpan(pos, length), pseudo) != 0xFF_FF)
         {
             Problem(pos + UdpChecksum, "UDPESP-01", $"IPv6 UDP checksum 0x{checksum:x4} at 0x{pos + UdpChecksum:x4} does not verify over the {length} bytes of UDP-encapsulated ESP as sent " +
                 "(IPv6 forbids a zero UDP checksum; the NIC completes it after encryption, AMB-32)");

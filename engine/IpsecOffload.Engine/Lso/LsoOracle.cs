@@ -324,8 +324,11 @@ public static class LsoOracle
         return n;
     }
 
-    /// <summary>RFC 1071 ones'-complement sum, folded to 16 bits (the oracle's own, not the engine's).</summary>
-    private static uint OnesComplementSum(ReadOnlySpan<byte> data, uint start)
+    /// <summary>
+    /// RFC 1071 ones'-complement sum of <paramref name="data"/> added to <paramref name="start"/>, folded to 16
+    /// bits: the oracles' own (this one and the conformance wire oracle), not the engine's <c>InternetChecksum</c>.
+    /// </summary>
+    public static uint OnesComplementSum(ReadOnlySpan<byte> data, uint start)
     {
         ulong sum = start;
         int i = 0;

@@ -199,44 +199,23 @@ public sealed class Tshark
 
     private TsharkRun Run(IReadOnlyList<string> arguments, Dictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo(ExecutablePath)
+        (int exit, string stdout, string stderr) run;
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (string argument in arguments)
+            run = ExternalProcess.Run(ExecutablePath, arguments, environment, Timeout);
+        }
+        catch (TimeoutException e)
         {
-            start.ArgumentList.Add(argument);
+            throw new TimeoutException($"{e.Message}: {ExecutablePath} {string.Join(' ', arguments)}", e);
         }
 
-        if (environment is not null)
-        {
-            foreach ((string key, string value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {ExecutablePath}");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"tshark did not finish within {Timeout.TotalSeconds:0} s: {ExecutablePath} {string.Join(' ', arguments)}");
-        }
-
-        process.WaitForExit();
-        var run = new TsharkRun(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
-        if (run.ExitCode != 0)
+        if (run.exit != 0)
         {
             throw new InvalidOperationException(
-                $"tshark exited with {run.ExitCode}: {ExecutablePath} {string.Join(' ', arguments)}\n{run.StandardError}");
+                $"tshark exited with {run.exit}: {ExecutablePath} {string.Join(' ', arguments)}\n{run.stderr}");
         }
 
-        return run;
+        return new TsharkRun(run.exit, run.stdout, run.stderr);
     }
 
     private sealed record TsharkRun(int ExitCode, string StandardOutput, string StandardError);

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace IpsecOffload.Cli.Tests;
+namespace IpsecOffload.Testing.Tools;
 
 /// <summary>Runs an external program for a test and returns its exit code and output.</summary>
-internal static class ProcessRun
+public static class ExternalProcess
 {
+    /// <summary>Runs <paramref name="executable"/> with <paramref name="arguments"/> (and extra environment variables); kills it after <paramref name="timeout"/> (90 s).</summary>
     public static (int Exit, string Stdout, string Stderr) Run(string executable, IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
