@@ -139,13 +139,16 @@ public class WireCaseFaultTests
         }
     }
 
-    [Test]
-    public void DeviceIvCase_ReferenceKeepsTheTransportsZeroIv_FailsEsp06()
+    [TestCase("Esp06_AesGcm128Icv16_DeviceIv_NoIvRepeatsOver32Packets_V2")]
+    [TestCase("Esp06_AesCbc128HmacSha1_DeviceIv_NoIvRepeatsOver32Packets_V2")]
+    [TestCase("Esp06_AesGmac256_DeviceIv_NoIvRepeatsOver32Packets_V2")]
+    public void DeviceIvCase_MiniportKeepsTheTransportsZeroIv_FailsEsp06(string name)
     {
-        // Under EspIv = Device the NIC must write its own IVs; the reference keeps the transport's (AMB-01), so it fails here.
+        // The run's profile says Device, but the reference is built with the default profile (EspIv =
+        // Transport, AMB-01): it keeps the all-zero IV the transport framed, so the IVs repeat.
         var profile = new ConformanceProfile { Name = "device-iv", Offload = OffloadProfile.Default with { EspIv = EspIvSource.Device } };
 
-        CaseResult result = Run("Esp06_AesGcm128Icv16_DeviceIv_NoIvRepeatsOver32Packets_V2", m => m, profile);
+        CaseResult result = Run(name, m => m, profile);
 
         using (Assert.EnterMultipleScope())
         {
@@ -153,6 +156,23 @@ public class WireCaseFaultTests
             Assert.That(result.FailedRequirement, Is.EqualTo("ESP-06"));
             Assert.That(result.Message, Does.Contain("was already used on the SA"));
         }
+    }
+
+    [TestCase("Esp06_AesGcm128Icv16_DeviceIv_NoIvRepeatsOver32Packets_V2")]
+    [TestCase("Esp06_AesCbc128HmacSha1_DeviceIv_NoIvRepeatsOver32Packets_V2")]
+    [TestCase("Esp06_AesGmac256_DeviceIv_NoIvRepeatsOver32Packets_V2")]
+    public void DeviceIvCase_ReferenceBuiltWithTheDeviceProfile_Passes(string name)
+    {
+        // Built with EspIv = Device, the reference writes its own IV per packet (EspDeviceIv): no repeats, every packet opens.
+        OffloadProfile offload = OffloadProfile.Default with { EspIv = EspIvSource.Device };
+        var profile = new ConformanceProfile { Name = "device-iv", Offload = offload };
+        ConformanceCase @case = CaseCatalogue.Find(name) ?? throw new InvalidOperationException($"no case {name}");
+        var adapter = new AdapterUnderTest("reference-device-iv",
+            () => new ReferenceMiniport(new ReferenceMiniportOptions { Mtu = LsoRequest.JumboMtu, Profile = offload }));
+
+        CaseResult result = ConformanceRunner.RunCase(adapter, @case, new RunOptions { Profile = profile });
+
+        Assert.That(result.Verdict, Is.EqualTo(Verdict.Pass), result.Message);
     }
 
     [Test]

@@ -16,7 +16,9 @@ namespace IpsecOffload.Engine.Miniport;
 /// <summary>
 /// The reference IPsec task offload miniport: the yardstick vendors' implementations are judged
 /// against. It holds an SA table driven by the v1 and v2 OIDs, and on the send path (without LSO)
-/// computes ESP/AH for every NET_BUFFER of every NBL that names an SA, by the conformance profile.
+/// computes ESP/AH for every NET_BUFFER of every NBL that names an SA, by the conformance profile
+/// (with <c>EspIv = Device</c> it writes the ESP IVs itself, <see cref="EspDeviceIv"/>; LSO segments
+/// follow AMB-03 under either setting).
 /// It behaves like a careful miniport on bad input: the NBL completes with a failure status, none
 /// of its frames is transmitted, the other NBLs of the chain are unaffected, and
 /// <see cref="SendFailed"/> says why.
@@ -236,9 +238,10 @@ public sealed class ReferenceMiniport : IMiniport
             headerInfo = IPsecOffloadV2HeaderTransmit.FromSlot(headerSlot, _options.Abi);
         }
 
+        // AMB-01: under EspIv = Device the NIC writes every ESP SA's IV itself (EspDeviceIv).
         OutboundRequest request = offload is null
-            ? new OutboundRequest(tunnel!.Transforms, tunnel.IsIPv6, headerInfo: null)
-            : new OutboundRequest(offload.Transforms, offload.IsIPv6, headerInfo, tunnel?.Transforms);
+            ? new OutboundRequest(tunnel!.Transforms, tunnel.IsIPv6, headerInfo: null) { EspIv = _options.Profile.EspIv }
+            : new OutboundRequest(offload.Transforms, offload.IsIPv6, headerInfo, tunnel?.Transforms) { EspIv = _options.Profile.EspIv };
         return ProcessAndTransmit(nbl, request);
     }
 

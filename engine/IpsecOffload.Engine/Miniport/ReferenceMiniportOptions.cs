@@ -12,7 +12,10 @@ public sealed record ReferenceMiniportOptions
     /// <summary>The ABI whose structure layouts OID buffers and capabilities use.</summary>
     public NdisAbi Abi { get; init; } = NdisAbi.X64;
 
-    /// <summary>The profile assumptions (ARCHITECTURE §4).</summary>
+    /// <summary>
+    /// The profile assumptions (ARCHITECTURE §4) the miniport behaves by: among them <c>EspIv</c> (who
+    /// writes the ESP IV on non-LSO sends), <c>OffloadDisabled</c> and <c>PadShortFrames</c>.
+    /// </summary>
     public OffloadProfile Profile { get; init; } = OffloadProfile.Default;
 
     /// <summary>The backend the send path encrypts and authenticates with (the fast path by default).</summary>

@@ -13,10 +13,12 @@ public sealed record OffloadProfile
     public static OffloadProfile Default { get; } = new();
 
     /// <summary>
-    /// AMB-01: who writes the ESP IV on send. The reference miniport keeps the transport's IV on non-LSO
-    /// sends and derives the IVs of LSO segments after the first (AMB-03); <see cref="EspIvSource.Device"/>
-    /// tells the conformance oracle to judge a vendor's miniport by decryptability and IV uniqueness
-    /// instead of bytes.
+    /// AMB-01: who writes the ESP IV on send. Under <see cref="EspIvSource.Transport"/> the reference
+    /// miniport keeps the transport's IV on non-LSO sends; under <see cref="EspIvSource.Device"/> it
+    /// overwrites the IV of every ESP SA it applies with its own (<see cref="Send.EspDeviceIv"/>: the
+    /// 64-bit SN for AES-GCM/GMAC, E_K(0…0 ‖ SN) for CBC), and the conformance oracle judges a miniport
+    /// by decryptability and IV uniqueness instead of bytes. Either way LSO segments after the first
+    /// get the same derived IVs (AMB-03).
     /// </summary>
     public EspIvSource EspIv { get; init; } = EspIvSource.Transport;
 
@@ -50,7 +52,7 @@ public enum EspIvSource
 {
     /// <summary>The transport places the IV in the frame; the NIC leaves it unchanged.</summary>
     Transport,
-    /// <summary>The NIC writes its own IV; conformance then checks decryptability and IV uniqueness, not bytes.</summary>
+    /// <summary>The NIC writes its own IV (the reference: <see cref="Send.EspDeviceIv"/>); conformance then checks decryptability and IV uniqueness, not bytes.</summary>
     Device,
 }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using IpsecOffload.Engine.Crypto;
+using IpsecOffload.Engine.Profile;
 using IpsecOffload.Engine.Sa;
 using IpsecOffload.Engine.Wire;
 using IpsecOffload.Ndis;
@@ -19,6 +20,11 @@ namespace IpsecOffload.Engine.Send;
 /// Everything is validated before any byte changes, except malformed IPv4 options / IPv6 options
 /// under AH, found while hashing. The caller (the reference miniport) works on a copy of the NB data,
 /// so a failed packet is never sent. No allocation on success (AH's normalised copy is pooled).
+/// </para>
+/// <para>
+/// ESP IVs (AMB-01): by default the IV the transport placed is used and left on the wire; with
+/// <see cref="OutboundRequest.EspIv"/> = <see cref="EspIvSource.Device"/> each ESP SA's IV is first
+/// overwritten with <see cref="EspDeviceIv"/> of the packet's full sequence number.
 /// </para>
 /// </summary>
 public static class OutboundProcessor
@@ -98,12 +104,13 @@ public static class OutboundProcessor
             return error;
         }
 
-        if ((error = Compute(packet, inner)) is not null)
+        bool deviceIv = request.EspIv == EspIvSource.Device;
+        if ((error = Compute(packet, inner, deviceIv)) is not null)
         {
             return error;
         }
 
-        return request.TunnelBundle is null ? null : Compute(packet, tunnel);
+        return request.TunnelBundle is null ? null : Compute(packet, tunnel, deviceIv);
     }
 
     /// <summary>One IP datagram of the packet (the outer one, or the inner one of a tunnel) and the IPsec headers its chain starts with.</summary>
@@ -412,11 +419,11 @@ public static class OutboundProcessor
         return null;
     }
 
-    private static NdisError? Compute(Span<byte> packet, in Plan plan)
+    private static NdisError? Compute(Span<byte> packet, in Plan plan, bool deviceIv)
     {
         if (plan.Esp is { } esp)
         {
-            ProtectEsp(packet, plan.EspOffset, plan.Level.End, esp);
+            ProtectEsp(packet, plan.EspOffset, plan.Level.End, esp, deviceIv);
             if (plan.Level.UdpOffset >= 0 && plan.Level.IsIPv6)
             {
                 CompleteUdpChecksum(packet, plan.Level.Start, plan.Level.UdpOffset, plan.Level.End);
@@ -426,10 +433,17 @@ public static class OutboundProcessor
         return plan.Ah is { } ah ? ProtectAh(packet, plan.Level, plan.AhOffset, ah) : null;
     }
 
-    private static void ProtectEsp(Span<byte> packet, int offset, int end, SaTransform sa)
+    private static void ProtectEsp(Span<byte> packet, int offset, int end, SaTransform sa, bool deviceIv)
     {
         int ivOffset = offset + EspFixedLength;
         int dataStart = ivOffset + sa.IvLength, dataEnd = end - sa.IcvLength;
+        if (deviceIv)
+        {
+            // AMB-01, profile EspIv = Device: the NIC writes the IV before it encrypts (or authenticates) with it.
+            uint low = BinaryPrimitives.ReadUInt32BigEndian(packet[(offset + EspHeader.SequenceNumberOffset)..]);
+            EspDeviceIv.Write(sa, EspDeviceIv.FullSequenceNumber(sa, low), packet.Slice(ivOffset, sa.IvLength));
+        }
+
         ReadOnlySpan<byte> iv = packet.Slice(ivOffset, sa.IvLength);
         Span<byte> data = packet[dataStart..dataEnd];
         Span<byte> icv = packet[dataEnd..end];

@@ -1,3 +1,4 @@
+using IpsecOffload.Engine.Profile;
 using IpsecOffload.Engine.Sa;
 using IpsecOffload.Ndis.Oob;
 
@@ -7,7 +8,8 @@ namespace IpsecOffload.Engine.Send;
 /// The per-NBL inputs of <see cref="OutboundProcessor"/>: the SA bundle the <c>OffloadHandle</c> names
 /// (in <c>SecAssoc[]</c> order: [ESP], [AH] or [ESP, AH], SEND-11/AMB-22), the optional bundle the
 /// <c>TunnelHandle</c> names (transport over tunnel, SEND-05/06), whether the SA was added with
-/// <c>IPSEC_OFFLOAD_V2_IPv6</c>, and the v2 header OOB word (null for v1, where the NIC parses, SEND-27).
+/// <c>IPSEC_OFFLOAD_V2_IPv6</c>, the v2 header OOB word (null for v1, where the NIC parses, SEND-27),
+/// and who writes the ESP IVs (<see cref="EspIv"/>, AMB-01).
 /// Build it once per bundle and reuse it: it holds references only.
 /// </summary>
 public readonly struct OutboundRequest
@@ -40,6 +42,14 @@ public readonly struct OutboundRequest
 
     /// <summary>The <c>TunnelHandle</c> bundle (applied after <see cref="Bundle"/>), or null.</summary>
     public IReadOnlyList<SaTransform>? TunnelBundle { get; }
+
+    /// <summary>
+    /// AMB-01: <see cref="EspIvSource.Transport"/> (the default) encrypts with the IV the transport
+    /// placed and leaves it on the wire; <see cref="EspIvSource.Device"/> first overwrites the IV of
+    /// every ESP SA applied (offload and tunnel bundle) with <see cref="EspDeviceIv"/> for the packet's
+    /// full sequence number. AH IVs (AES-GMAC) are always the transport's.
+    /// </summary>
+    public EspIvSource EspIv { get; init; }
 
     internal static SaTransform? Find(IReadOnlyList<SaTransform> bundle, IpsecProtocol protocol)
     {
