@@ -261,7 +261,7 @@ internal static class RunCommand
                 Verdict.Blocked => "purple",
                 _ => "grey",
             };
-            string verdict = r.Verdict + (r.ExpectedFailure ? " (expected)" : string.Empty);
+            string verdict = r.Verdict + (r.ExpectedFailure ? " (expected)" : string.Empty) + (r.Reason is null ? string.Empty : $" ({r.Reason})");
             table.AddRow(Markup.Escape(r.Requirement.Id), r.Requirement.Level.ToString(), $"[{colour}]{Markup.Escape(verdict)}[/]",
                 r.Cases.Count.ToString(CultureInfo.InvariantCulture));
         }

@@ -68,7 +68,7 @@ public static class HtmlReport
             .Append("<thead><tr><th>id</th><th>level</th><th>area</th><th>verdict</th><th>cases</th><th>summary</th></tr></thead>\n<tbody>\n");
         foreach (RequirementVerdict r in run.Requirements())
         {
-            string verdict = r.Verdict + (r.ExpectedFailure ? " (expected)" : string.Empty);
+            string verdict = r.Verdict + (r.ExpectedFailure ? " (expected)" : string.Empty) + (r.Reason is null ? string.Empty : $" ({r.Reason})");
             html.Append("<tr id=\"req-").Append(E(r.Requirement.Id)).Append("\"><td>").Append(E(r.Requirement.Id)).Append("</td><td>")
                 .Append(E(r.Requirement.Level.ToString())).Append("</td><td>").Append(E(r.Requirement.Area)).Append("</td><td class=\"v ")
                 .Append(r.ExpectedFailure ? "expected" : r.Verdict.ToString()).Append("\">").Append(E(verdict)).Append("</td><td>");

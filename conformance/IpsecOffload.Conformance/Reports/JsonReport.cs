@@ -93,6 +93,7 @@ public static class JsonReport
                 ["sources"] = Strings(r.Requirement.Sources),
                 ["verdict"] = r.Verdict.ToString(),
                 ["expectedFailure"] = r.ExpectedFailure,
+                ["reason"] = r.Reason,
                 ["cases"] = Strings(r.Cases.Select(c => c.Case.Name)),
             })]),
             ["cases"] = new JsonArray([.. run.Cases.Select(c => (JsonNode)Case(c, options))]),

@@ -10,7 +10,9 @@ namespace IpsecOffload.Conformance.Running;
 /// <param name="Verdict">The worst verdict of its cases (Fail, Blocked, Warn, Pass, NotApplicable in that order); NotApplicable with no case.</param>
 /// <param name="Cases">The cases that judged it.</param>
 /// <param name="ExpectedFailure">True when every failure of the requirement is a known failure.</param>
-public sealed record RequirementVerdict(Requirement Requirement, Verdict Verdict, IReadOnlyList<CaseResult> Cases, bool ExpectedFailure);
+/// <param name="Reason">Why the verdict is what it is when the cases do not say it themselves (a requirement
+/// Blocked because each of its cases failed first on another requirement), or null.</param>
+public sealed record RequirementVerdict(Requirement Requirement, Verdict Verdict, IReadOnlyList<CaseResult> Cases, bool ExpectedFailure, string? Reason = null);
 
 /// <summary>One run: one adapter × one profile × one catalogue version (ARCHITECTURE §5).</summary>
 public sealed record RunResult
@@ -69,7 +71,10 @@ public sealed record RunResult
             List<CaseResult> counted = [.. cases.Where(c => !(c.Verdict is Verdict.Fail or Verdict.Warn && c.FailedRequirement is not null && c.FailedRequirement != r.Id))];
             Verdict verdict = counted.Count == 0 ? (cases.Count == 0 ? Verdict.NotApplicable : Verdict.Blocked) : counted.Select(c => c.Verdict).MaxBy(Severity);
             bool expected = verdict == Verdict.Fail && counted.Where(c => c.Verdict == Verdict.Fail).All(c => c.Expected);
-            return new RequirementVerdict(r, verdict, cases, expected);
+            string? reason = counted.Count == 0 && cases.Count > 0
+                ? $"not judged: every case failed first on {string.Join(", ", cases.Select(c => c.FailedRequirement).Distinct())}"
+                : null;
+            return new RequirementVerdict(r, verdict, cases, expected, reason);
         })];
 
     private static int Severity(Verdict verdict) => verdict switch
