@@ -215,6 +215,25 @@ public sealed class CaseContext
             Miniport.SendNetBufferLists(chain, flags);
             return 0;
         }, "MiniportSendNetBufferLists");
+        AwaitCompletions(nbls);
+    }
+
+    /// <summary>
+    /// How long a case waits for a miniport that completes NBLs asynchronously (after
+    /// <c>MiniportSendNetBufferLists</c> returns, from another thread, batched) before judging; an NBL not
+    /// completed by then fails CMPL-01.
+    /// </summary>
+    public static TimeSpan CompletionTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Waits until each of <paramref name="nbls"/> has been completed at least once, or <see cref="CompletionTimeout"/> passed.</summary>
+    public void AwaitCompletions(IReadOnlyList<NetBufferList> nbls)
+    {
+        ArgumentNullException.ThrowIfNull(nbls);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!nbls.All(n => Host.CompletionsOf(n).Count > 0) && clock.Elapsed < CompletionTimeout)
+        {
+            Thread.Sleep(1);
+        }
     }
 
     /// <summary>Runs an adapter call; an exception escaping the adapter fails the case (a miniport must not crash).</summary>
@@ -240,6 +259,7 @@ public sealed class CaseContext
         ArgumentNullException.ThrowIfNull(nbl);
         IReadOnlyList<CompletionEvent> completions = Host.CompletionsOf(nbl);
         Check(completions.Count == 1, "CMPL-01", $"{nbl.Name} was completed {completions.Count} times, expected exactly once"
+            + (completions.Count == 0 ? $" (waited {CompletionTimeout.TotalSeconds:0} s after MiniportSendNetBufferLists returned)" : "")
             + (completions.Count > 1 ? $" (statuses {string.Join(", ", completions.Select(c => c.Status.ToNdisName()))})" : ""));
         CompletionEvent completion = completions[0];
         Check(completion.Status.IsValidSendCompletion(), "SEND-21",
