@@ -1,0 +1,1 @@
+global using PropertyTestAttribute = FsCheck.NUnit.PropertyAttribute;
