@@ -17,7 +17,7 @@ public sealed class CampaignSpeed
     [TestCase(2)]
     public void NonLsoMix_PrintsCasesPerSecond(int workers)
     {
-        IProbeProperty[] mix = [.. PropertyCatalogue.All.Where(p => !p.Name.StartsWith("Lso", StringComparison.Ordinal))];
+        IReadOnlyList<IProbeProperty> mix = PropertyCatalogue.NonLso;
         PropertySettings settings = PropertyTestSettings.Settings with { Cases = 200 };
         foreach (IProbeProperty property in mix)
         {

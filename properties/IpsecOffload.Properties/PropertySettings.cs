@@ -40,6 +40,9 @@ public sealed record PropertySettings
     /// <summary>The replay as FsCheck prints it: <c>(seed,gamma)</c>.</summary>
     public string Replay => string.Create(CultureInfo.InvariantCulture, $"({Seed},{Gamma})");
 
+    /// <summary>The replay as FsCheck's random state (for sampling generators with the run's seed).</summary>
+    public FsCheck.Rnd Rnd => new(Seed, Gamma);
+
     /// <summary>The CI settings: fixed replay, 500 cases per property.</summary>
     public static PropertySettings Default { get; } = new();
 

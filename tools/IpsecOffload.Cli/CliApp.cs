@@ -37,6 +37,7 @@ internal static class CliApp
             VectorsCommand.Create(console),
             AdaptersCommand.Create(console, extraAdapters ?? []),
             RunCommand.Create(console, extraAdapters ?? []),
+            FuzzCommand.Create(console, extraAdapters ?? []),
         };
         var config = new InvocationConfiguration { Output = output, Error = output };
         ParseResult parsed = root.Parse(args);

@@ -1,9 +1,8 @@
 namespace IpsecOffload.Properties.Properties;
 
 /// <summary>
-/// The properties of issue #6, in run order. The list is the hook for more laws: the model-based SA lifecycle
-/// property (<c>Lifecycle/</c>, <c>SaLifecycleScript</c>) is appended here when it lands, and every front door
-/// (NUnit, the CLI <c>fuzz</c> verb) picks it up from this list.
+/// The properties of issue #6, in run order. Every front door (NUnit, <see cref="Running.PropertyRunner"/>, the CLI
+/// <c>fuzz</c> verb) takes its properties from this list; a new law is added here once.
 /// </summary>
 public static class PropertyCatalogue
 {
@@ -17,8 +16,18 @@ public static class PropertyCatalogue
         new BufferGeometryDoesNotChangeWireBytes(),
         new LsoSegmentsConsecutiveSequenceNumbersPadDroppedConcatenateToPayload(),
         new MiniportMatchesReferenceEngine(),
-        // The SA lifecycle property (model SA table under interleaved OIDs and sends) is appended here.
+        new SaLifecycleMatchesModelSaTable(),
     ];
+
+    /// <summary>True for the properties that send LSO requests (run by <c>fuzz</c> only with <c>--lso</c> or by name).</summary>
+    public static bool IsLso(IProbeProperty property)
+    {
+        ArgumentNullException.ThrowIfNull(property);
+        return property is LsoSegmentsConsecutiveSequenceNumbersPadDroppedConcatenateToPayload;
+    }
+
+    /// <summary>The non-LSO mix: every property but the LSO ones (the default of <c>fuzz</c>, and the mix of the cases/s target).</summary>
+    public static IReadOnlyList<IProbeProperty> NonLso { get; } = [.. All.Where(p => !IsLso(p))];
 
     /// <summary>The property called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static IProbeProperty? Find(string name) =>

@@ -4,7 +4,7 @@ using IpsecOffload.Ndis.Miniport;
 using IpsecOffload.Ndis.Oids;
 using IpsecOffload.Ndis.Oob;
 
-namespace IpsecOffload.Properties.Lifecycle.Tests;
+namespace IpsecOffload.Properties.Tests.Lifecycle;
 
 /// <summary>Reference adapters with small SA tables, so that capacity exhaustion is reachable in one script.</summary>
 internal static class SmallTable

@@ -6,14 +6,14 @@ using IpsecOffload.Ndis.Miniport;
 
 namespace IpsecOffload.Properties.Lifecycle;
 
-/// <summary>One SA of an <see cref="SaKind"/>: protocol, cipher (null: none), MAC (null: none) and ICV length.</summary>
+/// <summary>One SA of a <see cref="BundleKind"/>: protocol, cipher (null: none), MAC (null: none) and ICV length.</summary>
 /// <param name="Protocol">ESP or AH.</param>
 /// <param name="Cipher">ESP's cipher or AEAD, or null.</param>
 /// <param name="Mac">The integrity algorithm, or null (AEAD).</param>
 /// <param name="IcvLength">ICV bytes on the wire.</param>
 public sealed record SaTemplate(IpsecProtocol Protocol, CryptoAlgorithm? Cipher, CryptoAlgorithm? Mac, int IcvLength)
 {
-    /// <summary>Key bytes the template takes from an <see cref="SaDraw"/>: cipher key material, then MAC key material.</summary>
+    /// <summary>Key bytes the template takes from an <see cref="SaKeyDraw"/>: cipher key material, then MAC key material.</summary>
     public int KeyBytes => (Cipher?.KeyMaterialLength ?? 0) + (Mac?.KeyMaterialLength ?? 0);
 
     /// <inheritdoc/>
@@ -28,7 +28,7 @@ public sealed record SaTemplate(IpsecProtocol Protocol, CryptoAlgorithm? Cipher,
 /// </summary>
 /// <param name="Name">Short display name.</param>
 /// <param name="Sas">The SAs in processing order.</param>
-public sealed record SaKind(string Name, IReadOnlyList<SaTemplate> Sas)
+public sealed record BundleKind(string Name, IReadOnlyList<SaTemplate> Sas)
 {
     /// <inheritdoc/>
     public override string ToString() => Name;
@@ -49,10 +49,10 @@ public sealed record LifecycleSpace
     public required NdisAbi Abi { get; init; }
 
     /// <summary>v1 kinds (empty: v1 not claimed).</summary>
-    public required IReadOnlyList<SaKind> V1Kinds { get; init; }
+    public required IReadOnlyList<BundleKind> V1Kinds { get; init; }
 
     /// <summary>v2 kinds for ADD_SA and ADD_SA_EX (empty: v2 not claimed).</summary>
-    public required IReadOnlyList<SaKind> V2Kinds { get; init; }
+    public required IReadOnlyList<BundleKind> V2Kinds { get; init; }
 
     /// <summary>v2 extended sequence numbers are claimed (ESN SAs and UPDATE_SA are generated).</summary>
     public bool Esn { get; init; }
@@ -68,7 +68,7 @@ public sealed record LifecycleSpace
         [.. (V1Kinds.Count > 0 ? new[] { SaApi.V1 } : []), .. (V2Kinds.Count > 0 ? new[] { SaApi.V2, SaApi.V2Ex } : [])];
 
     /// <summary>The kinds of <paramref name="api"/>.</summary>
-    public IReadOnlyList<SaKind> KindsOf(SaApi api) => api == SaApi.V1 ? V1Kinds : V2Kinds;
+    public IReadOnlyList<BundleKind> KindsOf(SaApi api) => api == SaApi.V1 ? V1Kinds : V2Kinds;
 
     /// <summary>True when capacity exhaustion is reachable within one script.</summary>
     public bool CanFill => Capacity is { } c && c <= MaxFillableCapacity;
@@ -79,7 +79,7 @@ public sealed record LifecycleSpace
         ArgumentNullException.ThrowIfNull(capabilities);
         bool Claims(Feature f) => f.IsClaimed(capabilities);
         bool v2 = Claims(Features.V2Any) && Claims(Features.V2Transport);
-        var v2Kinds = new List<SaKind>();
+        var v2Kinds = new List<BundleKind>();
         if (v2)
         {
             // Simplest first: shrinking moves toward kind 0.
@@ -114,7 +114,7 @@ public sealed record LifecycleSpace
             }
         }
 
-        var v1Kinds = new List<SaKind>();
+        var v1Kinds = new List<BundleKind>();
         if (Claims(Features.V1Esp()))
         {
             v1Kinds.Add(Kind(new SaTemplate(IpsecProtocol.Esp, CryptoAlgorithm.TripleDesCbc, CryptoAlgorithm.HmacSha1, 12)));
@@ -153,5 +153,5 @@ public sealed record LifecycleSpace
         return From(AdapterCapabilities.Query(adapter), adapter.Identity.Abi);
     }
 
-    private static SaKind Kind(params SaTemplate[] sas) => new(string.Join(" + ", sas.Select(s => s.ToString())), sas);
+    private static BundleKind Kind(params SaTemplate[] sas) => new(string.Join(" + ", sas.Select(s => s.ToString())), sas);
 }

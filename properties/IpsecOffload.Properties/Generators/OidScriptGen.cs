@@ -4,8 +4,9 @@ using FsCheck.Fluent;
 using FsGen = FsCheck.FSharp.Gen;
 using IpsecOffload.Conformance.Cases;
 using IpsecOffload.Ndis;
+using IpsecOffload.Properties.Lifecycle;
 
-namespace IpsecOffload.Properties.Lifecycle;
+namespace IpsecOffload.Properties.Generators;
 
 /// <summary>
 /// Generates <see cref="OidScript"/>s over a <see cref="LifecycleSpace"/>: SA OIDs (ADD v1 / v2 / v2 EX, v2 ADD
@@ -192,11 +193,11 @@ public static class OidScriptGen
         return from i in Index from offset in Gen.Elements(offsets) select new HandleRef(HandleChoice.NearLive, i, offset);
     }
 
-    private static Gen<SaDraw> Draw =>
+    private static Gen<SaKeyDraw> Draw =>
         from spi in Full32
-        from key in Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), SaDraw.KeyLength)
+        from key in Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), SaKeyDraw.KeyLength)
         from high in High
-        select new SaDraw(spi, key, high);
+        select new SaKeyDraw(spi, key, high);
 
     private static Gen<BundleDraw> Bundle(LifecycleSpace space) =>
         from kind in Gen.Choose(0, 63)

@@ -3,9 +3,11 @@ using FsCheck.Fluent;
 using IpsecOffload.Conformance.Cases;
 using IpsecOffload.Conformance.Profile;
 using IpsecOffload.Ndis;
+using IpsecOffload.Properties.Generators;
+using IpsecOffload.Properties.Lifecycle;
 using IpsecOffload.Testing;
 
-namespace IpsecOffload.Properties.Lifecycle.Tests;
+namespace IpsecOffload.Properties.Tests.Lifecycle;
 
 /// <summary>Hand-written scripts for the rules the random runs reach only now and then, and the generator's spread.</summary>
 public class SaLifecycleScriptTests
@@ -13,7 +15,7 @@ public class SaLifecycleScriptTests
     private static readonly ConformanceProfile Profile = ConformanceProfile.Default;
 
     private static BundleDraw Gcm(Random random) =>
-        new(0, false, false, new SaDraw(CaseKit.Spi(random), CaseKit.Bytes(random, SaDraw.KeyLength), 0), new SaDraw(CaseKit.Spi(random), CaseKit.Bytes(random, SaDraw.KeyLength), 0));
+        new(0, false, false, new SaKeyDraw(CaseKit.Spi(random), CaseKit.Bytes(random, SaKeyDraw.KeyLength), 0), new SaKeyDraw(CaseKit.Spi(random), CaseKit.Bytes(random, SaKeyDraw.KeyLength), 0));
 
     private static SendStep SendOn(HandleRef target, Random random) =>
         new(target, SaApi.V2Ex, Gcm(random), (uint)CaseKit.Sequence(random), 1, 17, random.Next());
@@ -97,7 +99,7 @@ public class SaLifecycleScriptTests
     public void OidScriptGen_Scripts_CoverEveryStepKindAndHandleChoice()
     {
         LifecycleSpace space = LifecycleSpace.Probe(() => SmallTable.Reference());
-        OidScript[] scripts = OidScriptGen.Script(space).Sample(300, PropertyRuns.Replay.Rnd, 60);
+        OidScript[] scripts = OidScriptGen.Script(space).Sample(300, PropertyTestSettings.Settings.Rnd, 60);
         OidStep[] steps = [.. scripts.SelectMany(s => s.Steps)];
         HandleChoice[] sendTargets = [.. steps.OfType<SendStep>().Select(s => s.Target.Choice).Distinct()];
         using (Assert.EnterMultipleScope())
@@ -117,7 +119,7 @@ public class SaLifecycleScriptTests
     public void OidScriptGen_Shrink_EveryCandidateIsSmaller()
     {
         LifecycleSpace space = LifecycleSpace.Probe(() => SmallTable.Reference());
-        foreach (OidScript script in OidScriptGen.Script(space).Sample(40, PropertyRuns.Replay.Rnd, 60))
+        foreach (OidScript script in OidScriptGen.Script(space).Sample(40, PropertyTestSettings.Settings.Rnd, 60))
         {
             foreach (OidScript candidate in OidScriptGen.Shrink(script))
             {

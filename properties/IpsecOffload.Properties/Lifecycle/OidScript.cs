@@ -12,7 +12,7 @@ namespace IpsecOffload.Properties.Lifecycle;
 /// <param name="Spi">The SPI (full range, never 0).</param>
 /// <param name="KeyBytes">Key material: cipher key (and salt) first, then the MAC key.</param>
 /// <param name="High">Initial high 32 bits of the ESN (ESN SAs only).</param>
-public sealed record SaDraw(uint Spi, byte[] KeyBytes, uint High)
+public sealed record SaKeyDraw(uint Spi, byte[] KeyBytes, uint High)
 {
     /// <summary>Bytes in <see cref="KeyBytes"/>: enough for AES-GCM-256 (36) or AES-CBC-256 + HMAC-SHA-256 (64).</summary>
     public const int KeyLength = 72;
@@ -30,13 +30,13 @@ public sealed record SaDraw(uint Spi, byte[] KeyBytes, uint High)
 /// <param name="Esn">ESN SA (v2 only, when claimed).</param>
 /// <param name="First">The draw of the first SA.</param>
 /// <param name="Second">The draw of the second SA of a two-SA kind.</param>
-public sealed record BundleDraw(int Kind, bool IPv6, bool Esn, SaDraw First, SaDraw Second)
+public sealed record BundleDraw(int Kind, bool IPv6, bool Esn, SaKeyDraw First, SaKeyDraw Second)
 {
     /// <summary>The kind of this bundle under <paramref name="api"/>.</summary>
-    public SaKind KindIn(LifecycleSpace space, SaApi api)
+    public BundleKind KindIn(LifecycleSpace space, SaApi api)
     {
         ArgumentNullException.ThrowIfNull(space);
-        IReadOnlyList<SaKind> kinds = space.KindsOf(api);
+        IReadOnlyList<BundleKind> kinds = space.KindsOf(api);
         return kinds[Kind % kinds.Count];
     }
 
@@ -47,13 +47,13 @@ public sealed record BundleDraw(int Kind, bool IPv6, bool Esn, SaDraw First, SaD
     /// </summary>
     public BundleSpec Materialize(LifecycleSpace space, SaApi api, uint spiSalt = 0)
     {
-        SaKind kind = KindIn(space, api);
+        BundleKind kind = KindIn(space, api);
         bool v2 = api != SaApi.V1;
         var sas = new List<SaSpec>();
         for (int i = 0; i < kind.Sas.Count; i++)
         {
             SaTemplate t = kind.Sas[i];
-            SaDraw draw = i == 0 ? First : Second;
+            SaKeyDraw draw = i == 0 ? First : Second;
             int cipherBytes = t.Cipher?.KeyMaterialLength ?? 0;
             // Copies of one draw differ in SPI only; the golden-ratio step keeps them full range and apart.
             uint spi = unchecked(draw.Spi + (spiSalt * 0x9E37_79B9u));

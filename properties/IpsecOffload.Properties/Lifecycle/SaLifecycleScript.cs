@@ -22,8 +22,10 @@ public static class SaLifecycleScript
     /// Makes an adapter with <paramref name="adapterFactory"/>, initializes it on a recording host, reads its
     /// capabilities (the model's capacity and the SA kinds steps resolve to) and plays <paramref name="script"/>
     /// under <paramref name="profile"/>. Stops at the first divergence. The adapter is disposed afterwards.
+    /// <paramref name="space"/>, when given, is the adapter's space read once by the caller (every instance of a
+    /// target claims the same), so each script need not query the capabilities again.
     /// </summary>
-    public static LifecycleOutcome Run(Func<IMiniport> adapterFactory, ConformanceProfile profile, OidScript script)
+    public static LifecycleOutcome Run(Func<IMiniport> adapterFactory, ConformanceProfile profile, OidScript script, LifecycleSpace? space = null)
     {
         ArgumentNullException.ThrowIfNull(adapterFactory);
         ArgumentNullException.ThrowIfNull(profile);
@@ -31,7 +33,7 @@ public static class SaLifecycleScript
         using IMiniport adapter = adapterFactory();
         var host = new RecordingMiniportHost();
         adapter.Initialize(host);
-        LifecycleSpace space = LifecycleSpace.From(AdapterCapabilities.Query(adapter), adapter.Identity.Abi);
+        space ??= LifecycleSpace.From(AdapterCapabilities.Query(adapter), adapter.Identity.Abi);
         return new Player(adapter, host, profile.Offload, space).Play(script);
     }
 
