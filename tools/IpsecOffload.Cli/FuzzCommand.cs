@@ -75,7 +75,7 @@ internal static class FuzzCommand
         };
         var property = new Option<string?>("--property")
         {
-            Description = "Comma-separated property names (default: every property but the LSO one; see the list below).",
+            Description = "Comma-separated property names (default: every property but the LSO one; names in the description above).",
         };
         var workers = new Option<int>("--workers") { Description = "Parallel workers, each with its own adapter instance and replay stream.", DefaultValueFactory = _ => 1 };
         var found = new Option<string?>("--found")
