@@ -84,7 +84,7 @@ public sealed class UnknownOrDeletedHandleFailsWithoutFrame : ProbeProperty<Hand
     {
         SaSpec sa = Materializer.Sa(draw.Send.Sa);
         ulong handle = c.AddSa(SaApi.V2, Materializer.Bundle(draw.Send.Sa, sa));
-        ulong bad = draw.Deleted ? handle : SendProperty.UnknownHandle(handle, draw.Unknown);
+        ulong bad = draw.Deleted ? handle : SendProperty.UnknownHandle(handle, draw.Unknown, c.Abi);
         if (draw.Deleted)
         {
             c.DeleteSa(SaApi.V2, handle);

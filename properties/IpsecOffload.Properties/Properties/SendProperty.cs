@@ -26,16 +26,22 @@ public sealed record PlannedNbl(NblDraw Draw, IReadOnlyList<BuiltNb> Nbs, IReadO
 /// </summary>
 public abstract class SendProperty : ProbeProperty<SendDraw>
 {
-    /// <summary>The handle an unknown-handle NBL carries: never 0 (also in its low half, for x86 slots) and never the live handle.</summary>
-    public static ulong UnknownHandle(ulong live, ulong drawn)
+    /// <summary>
+    /// The handle an unknown-handle NBL carries: never 0 (also in its low half) and never the live handle; for
+    /// x86 adapters within 32 bits, as a handle in an x86 pointer-sized slot must be.
+    /// </summary>
+    public static ulong UnknownHandle(ulong live, ulong drawn, NdisAbi abi)
     {
         ulong unknown = drawn == 0 ? 0x5EED_0000_0000_0001UL : drawn;
-        if (unchecked((uint)unknown) == 0)
+        ulong high = abi == NdisAbi.X86 ? 0 : unknown & 0xFFFF_FFFF_0000_0000UL;
+        uint low = unchecked((uint)unknown);
+        // Step the low half off 0 and off the live handle's low half (x86 slots keep only the low half).
+        while (low == 0 || low == unchecked((uint)live))
         {
-            unknown |= 1;
+            low = unchecked(low + 2);
         }
 
-        return unknown == live || unchecked((uint)unknown == (uint)live) ? unchecked(unknown + 2) : unknown;
+        return high | low;
     }
 
     /// <inheritdoc/>
@@ -77,7 +83,7 @@ public abstract class SendProperty : ProbeProperty<SendDraw>
             ulong h = nbl.Fate switch
             {
                 NblFate.ZeroHandle => 0,
-                NblFate.UnknownHandle => UnknownHandle(handle, nbs[0].Seed()),
+                NblFate.UnknownHandle => UnknownHandle(handle, nbs[0].Seed(), transport.Abi),
                 _ => handle,
             };
             GeometryDraw[] geometry = [.. nbs.Select(nb => flat ? GeometryDraw.Flat : nb.Geometry)];
