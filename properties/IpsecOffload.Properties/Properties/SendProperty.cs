@@ -171,12 +171,8 @@ public abstract class SendProperty : ProbeProperty<SendDraw>
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(draw);
-        using var reference = new Engine.Miniport.ReferenceMiniport(new Engine.Miniport.ReferenceMiniportOptions
-        {
-            Abi = NdisAbi.X64, Mtu = session.Settings.Mtu, Profile = session.Target.Profile.Offload,
-        });
-        var host = new RecordingMiniportHost();
-        reference.Initialize(host);
+        // The session's reference miniport (same profile, host cleared): vectors hold wire bytes, which no ABI changes.
+        (Engine.Miniport.ReferenceMiniport reference, RecordingMiniportHost host) = session.Reference;
         var transport = new TransportSimulator(reference, session.Target.Profile.Offload);
         SaAddResult added = transport.AddSaV2(Materializer.Bundle(draw.Sa, sa));
         if (!added.Succeeded)
