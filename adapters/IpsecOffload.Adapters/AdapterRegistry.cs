@@ -41,6 +41,9 @@ public static class AdapterRegistry
     /// <summary>The prefix of <c>assembly:&lt;path&gt;;&lt;type&gt;</c>.</summary>
     public const string AssemblyPrefix = "assembly:";
 
+    /// <summary>The prefix of <c>process:&lt;command line&gt;</c> (an out-of-process adapter, adapter-protocol.md).</summary>
+    public const string ProcessPrefix = "process:";
+
     /// <summary>The adapters listed by name (reference ones, then mutants).</summary>
     public static IReadOnlyList<AdapterDescriptor> Known { get; } =
     [
@@ -51,11 +54,20 @@ public static class AdapterRegistry
 
     /// <summary>
     /// The adapter called <paramref name="name"/>: a known name (case-insensitive) or
-    /// <c>assembly:&lt;path&gt;;&lt;type&gt;</c>; null when unknown.
+    /// <c>assembly:&lt;path&gt;;&lt;type&gt;</c> or <c>process:&lt;command line&gt;</c>; null when unknown. A
+    /// <c>process:</c> descriptor's factory keeps a healthy adapter process between cases and resets it, and
+    /// starts a fresh one after a failure.
     /// </summary>
     public static AdapterDescriptor? Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (name.StartsWith(ProcessPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            string commandLine = name[ProcessPrefix.Length..];
+            var factory = new Protocol.ProcessAdapterFactory(commandLine);
+            return new AdapterDescriptor(name, $"an out-of-process adapter speaking adapter-protocol v1: {commandLine}", factory.Create);
+        }
+
         if (name.StartsWith(AssemblyPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return FromAssembly(name);
@@ -66,7 +78,7 @@ public static class AdapterRegistry
 
     /// <summary>The message for an unknown adapter name, listing the known ones.</summary>
     public static string Unknown(string name) =>
-        $"unknown adapter '{name}'; known adapters: {string.Join(", ", Known.Select(a => a.Name))}, or assembly:<path>;<type> (see 'ipsec-conformance adapters')";
+        $"unknown adapter '{name}'; known adapters: {string.Join(", ", Known.Select(a => a.Name))}, or assembly:<path>;<type>, or process:<command line> (see 'ipsec-conformance adapters')";
 
     // Jumbo frames on: the LSO vectors include MSS 1460 + ESP (segments above 1500 bytes) and MSS 9000 bursts.
     private static AdapterDescriptor Reference(string name, string description, NdisAbi abi) =>

@@ -236,13 +236,21 @@ public sealed class CaseContext
         }
     }
 
-    /// <summary>Runs an adapter call; an exception escaping the adapter fails the case (a miniport must not crash).</summary>
+    /// <summary>
+    /// Runs an adapter call; an exception escaping the adapter fails the case (a miniport must not crash), except
+    /// <see cref="MiniportUnavailableException"/>, which blocks it with the adapter's reason.
+    /// </summary>
     public T Adapter<T>(Func<T> call, string what)
     {
         ArgumentNullException.ThrowIfNull(call);
         try
         {
             return call();
+        }
+        catch (MiniportUnavailableException e)
+        {
+            // The adapter cannot be driven (an out-of-process adapter died, hung or broke the protocol): no verdict on it.
+            throw new CaseBlockedException(e.Message, e);
         }
         catch (Exception e) when (e is not CaseFailedException and not NotApplicableException and not CaseBlockedException)
         {

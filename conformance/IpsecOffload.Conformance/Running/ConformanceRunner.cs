@@ -125,6 +125,11 @@ public static class ConformanceRunner
         {
             (verdict, message) = (Verdict.Blocked, e.Message);
         }
+        catch (MiniportUnavailableException e)
+        {
+            // An adapter call outside CaseContext.Adapter (e.g. the capability query) found the adapter unusable.
+            (verdict, message) = (Verdict.Blocked, e.Message);
+        }
 #pragma warning disable CA1031 // A case must never take the run down: anything else blocks this case and the run goes on.
         catch (Exception e)
 #pragma warning restore CA1031
