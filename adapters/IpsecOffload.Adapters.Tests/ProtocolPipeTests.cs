@@ -95,8 +95,8 @@ public sealed class ProtocolPipeTests
     [Test]
     public void LineLongerThanTheLimit_RefusedWithoutReadingItAll()
     {
-        using var fromAdapter = new AnonymousPipeServerStream(PipeDirection.Out);
-        var harnessIn = new AnonymousPipeClientStream(PipeDirection.In, fromAdapter.ClientSafePipeHandle);
+        var fromAdapter = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var harnessIn = new AnonymousPipeClientStream(PipeDirection.In, fromAdapter.ClientSafePipeHandle);
         using var connection = new AdapterConnection(new StreamReader(harnessIn), new StringWriter(),
             new AdapterConnectionOptions { MaxLineChars = 1000, RequestTimeout = TimeSpan.FromSeconds(5) });
         var writer = new Thread(() =>
@@ -109,9 +109,9 @@ public sealed class ProtocolPipeTests
                     fromAdapter.Write(block);
                 }
             }
-            catch (IOException)
+            finally
             {
-                // The harness stopped reading and closed its end.
+                fromAdapter.Dispose();
             }
         })
         { IsBackground = true };
@@ -120,5 +120,7 @@ public sealed class ProtocolPipeTests
         var e = Assert.Throws<MiniportUnavailableException>(() => ProcessMiniport.Hello(connection));
 
         Assert.That(e!.Message, Does.Contain("exceeds 1000 characters"));
+        harnessIn.CopyTo(Stream.Null); // The pump stopped reading: drain the rest so the writer thread ends.
+        writer.Join();
     }
 }
