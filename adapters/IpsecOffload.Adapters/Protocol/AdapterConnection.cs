@@ -164,14 +164,14 @@ public sealed class AdapterConnection : IDisposable
             }
             catch (JsonException e)
             {
-                throw Faulted($"the response to '{op}' (id {id}) is not a JSON object ({e.Message}): {Clip(item.Line!)}");
+                throw Faulted($"the response to '{op}' (id {id}) is not a JSON object ({e.Message}): {Clip(item.Line!, op)}");
             }
 
             long? answered = response["id"] is JsonValue v && v.TryGetValue(out long n) ? n : null;
             if (answered != id)
             {
                 throw Faulted(string.Create(CultureInfo.InvariantCulture,
-                    $"the response to '{op}' (id {id}) carries id {(answered is null ? "(none)" : answered)}: {Clip(item.Line!)}"));
+                    $"the response to '{op}' (id {id}) carries id {(answered is null ? "(none)" : answered)}: {Clip(item.Line!, op)}"));
             }
 
             if (response["error"] is JsonNode error)
@@ -289,6 +289,9 @@ public sealed class AdapterConnection : IDisposable
     }
 
     private static string Clip(string line) => line.Length <= 200 ? line : string.Concat(line.AsSpan(0, 200), "…");
+
+    // An OID response echoes the information buffer, which for ADD_SA carries key bytes: never quoted (STYLE §5).
+    private static string Clip(string line, string op) => op == "oid" ? $"({line.Length} characters, not shown: an OID buffer may carry key material)" : Clip(line);
 
     private void AppendStderr(string? line)
     {
