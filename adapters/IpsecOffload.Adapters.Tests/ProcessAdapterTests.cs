@@ -68,4 +68,35 @@ public sealed class ProcessAdapterTests
             Assert.That(blocked[0].Message, Does.Contain("adapter stderr (tail):").And.Contain($"fault '{fault}'"));
         }
     }
+
+    [Test]
+    public void CommandThatDoesNotExist_EveryCaseBlockedWithTheReason()
+    {
+        ConformanceCase[] cases = [.. CaseCatalogue.All.Take(3)];
+        AdapterDescriptor descriptor = AdapterRegistry.Find("process:/nonexistent/adapter --x")!;
+
+        RunResult run = ProtocolFixtures.Run(new AdapterUnderTest(descriptor.Name, descriptor.Create), cases);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(run.Cases.Select(c => c.Verdict), Has.All.EqualTo(Verdict.Blocked));
+            Assert.That(run.Cases.Select(c => c.Message), Has.All.Contain("'/nonexistent/adapter --x' could not be started"));
+        }
+    }
+
+    [Test]
+    public void FreshProcessPerCase_SameVerdictsAsInProcess()
+    {
+        ConformanceCase[] cases = [.. CaseCatalogue.All.Take(5)];
+        RunResult inProcess = ProtocolFixtures.Run(new AdapterUnderTest("reference", () => ProtocolFixtures.Reference(NdisAbi.X64)), cases);
+        using var factory = new ProcessAdapterFactory(ProtocolFixtures.ReferenceCommandLine()) { ReuseProcess = false };
+
+        RunResult run = ProtocolFixtures.Run(new AdapterUnderTest("fresh", factory.Create), cases);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ProtocolFixtures.VerdictDifferences(inProcess, run), Is.Empty);
+            Assert.That(factory.ProcessesStarted, Is.EqualTo(cases.Length));
+        }
+    }
 }
