@@ -156,10 +156,13 @@ public static class ConformanceRunner
             // A requirement-id entry expects the failures of that requirement only; it says nothing about the case otherwise.
             known = null;
         }
+
         if (known is not null && verdict == Verdict.Pass)
         {
+            // Listed and passing: a failure of the run, not an expected one.
             (verdict, message, failed) = (Verdict.Fail,
                 $"listed in known failures ({options.KnownFailures.Source} line {known.Line}: {known.Reason}) but passed: remove the entry", @case.Requirements[0]);
+            known = null;
         }
 
         int index = 0;
@@ -168,8 +171,9 @@ public static class ConformanceRunner
             Case = @case,
             Verdict = verdict,
             Message = message,
-            FailedRequirement = verdict is Verdict.Fail or Verdict.Warn ? failed ?? (verdict == Verdict.Warn && message.StartsWith("under-claimed", StringComparison.Ordinal) ? null : @case.Requirements[0]) : null,
-            KnownFailure = verdict == Verdict.Fail && known is not null && !message.StartsWith("listed in known failures", StringComparison.Ordinal) ? known : null,
+            // Under-claimed warnings break no requirement: failed stays null for them.
+            FailedRequirement = verdict is Verdict.Fail or Verdict.Warn ? failed : null,
+            KnownFailure = verdict == Verdict.Fail ? known : null,
             Reproduce = reproduce,
             Notes = context?.Notes ?? [],
             Frames = [.. host.Events.OfType<FrameEvent>().Select(f => new EvidenceFrame(@case.Name, f.Owner.Name, index++, f.Frame))],
